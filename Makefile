@@ -1,0 +1,42 @@
+# pinpai — “一支部一品牌”报送材料处理
+# make        建环境（首次）并处理 inbox/ → outbox/
+# make test   运行全部测试
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+INBOX  ?= inbox
+OUTBOX ?= outbox
+
+.PHONY: all run test lint clean bench sample
+
+all: run
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the project's dependencies change.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/pipeline run --inbox $(INBOX) --outbox $(OUTBOX)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline schemas tests
+
+bench: $(STAMP)
+	$(BIN)/python -m pipeline.bench
+
+# Regenerate the shipped sample inbox (synthetic data).
+sample: $(STAMP)
+	rm -rf $(INBOX)/样例
+	$(BIN)/pipeline demo --branches 40 --seed 2014 --out $(INBOX)
+
+clean:
+	rm -rf $(OUTBOX)
+	mkdir -p $(OUTBOX)

@@ -1,0 +1,310 @@
+"""Decide every file's fate: issues, branch, period, and 受理 / 退回 / 被替代 / 重复 (SPEC §4).
+
+Pure: read results and the campaign in, an `Assessment` out. Reading happened before; writing after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from pipeline.config import Campaign
+from pipeline.forms import FormKind
+from pipeline.issues import ERROR, Issue
+from pipeline.parse.forms import Submission
+from pipeline.validate import rules
+from pipeline.validate.branches import Match, Roster, build_roster, match_branch, match_name
+from pipeline.validate.schema import validate_kind
+
+ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE = "受理", "退回", "被替代", "重复"
+CODE, NAME = "支部编码", "支部名称"  # columns added to table rows matched per row
+
+
+class RosterError(Exception):
+    """The roster is missing or unusable: the run stops (exit 2) with these Chinese problems."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Received:
+    """One inbox file as read: a submission, or the status and reason it has none."""
+
+    path: str
+    sha256: str
+    mtime: float
+    status: str | None = None  # 忽略 / 无法读取 / 无法识别 / 重复, set when reading
+    reason: str = ""
+    submission: Submission | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A submission attributed to a branch and period, with the date that orders it."""
+
+    sub: Submission
+    code: str | None
+    name: str | None
+    period: str | None
+    date: dt.date | None
+    mtime: float
+    errors: int
+    warnings: int
+    codes: tuple[str, ...] = ()  # issue codes of this file, for rules that score on them
+
+    @property
+    def group(self) -> str:
+        return "application" if self.sub.kind.is_application else self.sub.kind.key
+
+    @property
+    def file(self) -> str:
+        return self.sub.file
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    文件: str
+    SHA256: str
+    类型: str
+    支部编码: str
+    支部名称: str
+    期间: str
+    状态: str
+    错误数: int
+    警告数: int
+    说明: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    roster: Roster
+    manifest: tuple[ManifestRow, ...]
+    issues: tuple[Issue, ...]
+    accepted: dict[str, tuple[Filed, ...]]  # group → winners received by as_of
+    rejected: tuple[Filed, ...]  # 退回 files received by as_of
+    filed: dict[str, Filed] = field(default_factory=dict)  # path → every attributed submission
+
+
+def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Campaign) -> Assessment:
+    roster_file = _roster_file(received)
+    roster, roster_issues = _roster(roster_file, campaign)
+    subs = [r.submission for r in received if r.submission and r.status is None and r is not roster_file]
+    issues: dict[str, list[Issue]] = defaultdict(list)
+    for kind in kinds:
+        for file, found in validate_kind(kind, [s for s in subs if s.kind.key == kind.key]).items():
+            issues[file].extend(found)
+    subs = [_attribute_rows(s, roster, campaign, issues) for s in subs]
+    mtimes = {r.path: r.mtime for r in received}
+    filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
+    applications = _winners([f for f in filed.values() if f.group == "application"], issues, campaign)
+    for f in filed.values():
+        app = applications.get(f.code or "")
+        if f.sub.kind.key == "monthly" and f.code:
+            issues[f.file].extend(rules.progress_issues(f.sub, rules.task_ids(app.sub if app else None)))
+        elif f.sub.kind.key == "recognition" and f.code:
+            issues[f.file].extend(rules.recognition_issues(f.sub, app.sub if app else None, campaign))
+    filed = {p: _counted(f, issues[p]) for p, f in filed.items()}
+    accepted = _accepted_by_group(filed.values(), campaign)
+    for monthly in _by_code(accepted.get("monthly", ())).values():
+        for found in rules.falling_progress([f.sub for f in monthly]):
+            issues[found.file].append(found)
+    filed = {p: _counted(f, issues[p]) for p, f in filed.items()}
+    accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
+    rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
+    all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
+    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, accepted, campaign)
+    return Assessment(roster, manifest, tuple(_named(all_issues, roster, filed)), accepted, rejected, filed)
+
+
+# ---- roster ----------------------------------------------------------------------------------
+
+def _roster_file(received: list[Received]) -> Received:
+    rosters = [r for r in received if r.submission and r.status is None and r.submission.kind.key == "roster"]
+    if not rosters:
+        raise RosterError(["收件箱中没有支部名册（标题含“支部名册”的表格），无法核对各支部报送情况。",
+                           "请把局党工委的支部名册放入收件箱后重新运行。"])
+    if len(rosters) > 1:
+        raise RosterError(["收件箱中有多份内容不同的支部名册：" + "、".join(r.path for r in rosters),
+                           "请只保留最新的一份后重新运行。"])
+    return rosters[0]
+
+
+def _roster(received: Received, campaign: Campaign) -> tuple[Roster, list[Issue]]:
+    sub = received.submission
+    assert sub is not None
+    kind_issues = validate_kind(sub.kind, [sub]).get(sub.file, [])
+    roster, dup_issues = build_roster(sub, campaign)
+    found = [*sub.issues, *kind_issues, *dup_issues]
+    errors = [i for i in found if i.severity == ERROR]
+    if errors or roster is None or roster.branches.empty:
+        lines = [f"支部名册 {sub.file} 有问题，请改正后重新运行："]
+        lines += [f"  {i.sheet}!{i.cell} {i.field}：{i.message}。{i.fix}" for i in errors]
+        if not errors:
+            lines.append("  名册中没有任何支部。")
+        raise RosterError(lines)
+    return roster, found
+
+
+# ---- one file --------------------------------------------------------------------------------
+
+def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
+                    issues: dict[str, list[Issue]]) -> Submission:
+    """Inspection and review files name a branch on every row: match each row."""
+    if sub.kind.key not in ("inspection", "review"):
+        return sub
+    name = sub.kind.tables[0].name
+    frame = sub.tables[name]
+    codes, names = [], []
+    for row in frame.index:
+        cells = frame.at[row, "_cells"]
+        cell = cells.get("支部名称")
+        match = match_name(str(frame.at[row, "支部名称"] or ""), str(frame.at[row, "支部编码"] or "")
+                           if "支部编码" in frame else "", roster, campaign, sub.file,
+                           cell.sheet if cell else "", cell.ref if cell else "")
+        written = str(frame.at[row, "支部名称"] or "")
+        issues[sub.file].extend(replace(i, branch=match.name or written) for i in match.issues)
+        codes.append(match.code)
+        names.append(match.name)
+    tables = {**sub.tables, name: frame.assign(**{f"_{CODE}": codes, f"_{NAME}": names})}
+    return replace(sub, tables=tables)
+
+
+def _file_one(sub: Submission, roster: Roster, campaign: Campaign, issues: dict[str, list[Issue]],
+              mtime: float) -> Filed:
+    found = issues[sub.file]
+    match = match_branch(sub, roster, campaign) if "支部名称" in sub.kind.labels else Match(None, None)
+    found.extend(match.issues)
+    if sub.kind.period_field:
+        found.extend(rules.period_issues(sub, campaign))
+    if sub.kind.is_application and match.code:
+        found.extend(rules.application_issues(sub, campaign, roster.founded(match.code)))
+    date = sub.value(sub.kind.date_field) if sub.kind.date_field else None
+    return _counted(Filed(sub, match.code, match.name, rules.period_of(sub),
+                          date if isinstance(date, dt.date) else None, mtime, 0, 0), found)
+
+
+def _counted(filed: Filed, found: list[Issue]) -> Filed:
+    every = [*filed.sub.issues, *found]
+    errors = sum(i.severity == ERROR for i in every)
+    return replace(filed, errors=errors, warnings=len(every) - errors, codes=tuple(i.code for i in every))
+
+
+def _received_by(filed: Filed, campaign: Campaign) -> bool:
+    """as_of is a point in time: a file dated after it has not arrived yet."""
+    return filed.date is None or filed.date <= campaign.as_of
+
+
+# ---- resubmissions ---------------------------------------------------------------------------
+
+def supersede_key(f: Filed) -> tuple[str, ...] | None:
+    if f.group == "inspection":
+        return None
+    if f.group == "review":
+        return ("review", "".join(str(f.sub.value("评审人") or "").split()))
+    return (f.group, f.code or "", f.period or "")
+
+
+def supersede(filed: Iterable[Filed]) -> tuple[list[Filed], dict[str, str]]:
+    """Latest date wins, then later modification time, then the path that sorts last."""
+    groups: dict[tuple[str, ...], list[Filed]] = defaultdict(list)
+    winners: list[Filed] = []
+    for f in filed:
+        key = supersede_key(f)
+        if key is None:
+            winners.append(f)
+        else:
+            groups[key].append(f)
+    replaced: dict[str, str] = {}
+    for members in groups.values():
+        ordered = sorted(members, key=lambda f: (f.date or dt.date.min, f.mtime, f.file))
+        winners.append(ordered[-1])
+        replaced.update({f.file: ordered[-1].file for f in ordered[:-1]})
+    return sorted(winners, key=lambda f: f.file), replaced
+
+
+def _eligible(filed: Iterable[Filed], campaign: Campaign) -> list[Filed]:
+    return [f for f in filed if not f.errors and _received_by(f, campaign)
+            and (f.code or f.group in ("inspection", "review"))]
+
+
+def _winners(filed: list[Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> dict[str, Filed]:
+    counted = [_counted(f, issues[f.file]) for f in filed]
+    winners, _ = supersede(_eligible(counted, campaign))
+    return {f.code: f for f in winners if f.code}
+
+
+def _accepted_by_group(filed: Iterable[Filed], campaign: Campaign) -> dict[str, tuple[Filed, ...]]:
+    winners, _ = supersede(_eligible(filed, campaign))
+    out: dict[str, list[Filed]] = defaultdict(list)
+    for f in winners:
+        out[f.group].append(f)
+    return {g: tuple(fs) for g, fs in out.items()}
+
+
+def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
+    out: dict[str, list[Filed]] = defaultdict(list)
+    for f in filed:
+        out[f.code or ""].append(f)
+    return out
+
+
+# ---- manifest --------------------------------------------------------------------------------
+
+def _manifest(received: list[Received], roster_file: Received, roster_issues: list[Issue], branches: int,
+              filed: dict[str, Filed], accepted: dict[str, tuple[Filed, ...]],
+              campaign: Campaign) -> tuple[ManifestRow, ...]:
+    winners = {f.file for fs in accepted.values() for f in fs}
+    _, replaced = supersede(_eligible(filed.values(), campaign))
+    rows: dict[str, ManifestRow] = {}
+    for r in sorted(received, key=lambda r: r.path):
+        if r is roster_file:
+            warnings = len(roster_issues)
+            rows[r.path] = ManifestRow(r.path, r.sha256, "支部名册", "", "", "", ACCEPTED, 0, warnings,
+                                       f"支部名册，共 {branches} 个支部，作为核对依据")
+        elif r.path in filed:
+            rows[r.path] = _filed_row(r, filed[r.path], winners, replaced, campaign)
+        else:
+            kind = r.submission.kind.title if r.submission else ""
+            rows[r.path] = ManifestRow(r.path, r.sha256, kind, "", "", "", r.status or "", 0, 0, r.reason)
+    for r in received:
+        if r.status == DUPLICATE and r.duplicate_of in rows:
+            same = rows[r.duplicate_of]
+            rows[r.path] = replace(same, 文件=r.path, 状态=DUPLICATE, 错误数=0, 警告数=0,
+                                   说明=f"与 {r.duplicate_of} 内容完全相同，未重复计算")
+    return tuple(rows[p] for p in sorted(rows))
+
+
+def _filed_row(r: Received, f: Filed, winners: set[str], replaced: dict[str, str],
+               campaign: Campaign) -> ManifestRow:
+    if f.errors:
+        status, note = REJECTED, f"有 {f.errors} 处错误，已退回，请见问题清单和退回通知"
+    elif f.file in replaced:
+        status, note = SUPERSEDED, f"已被 {replaced[f.file]} 替代（以填报日期最晚的一份为准）"
+    else:
+        status, note = ACCEPTED, ""
+    if not _received_by(f, campaign):
+        note = (f"{f.sub.kind.date_field}为 {f.date}，晚于统计截止日 {campaign.as_of}，本次统计不计入"
+                + (f"；{note}" if note else ""))
+    elif status == ACCEPTED and f.file not in winners and f.group not in ("inspection", "review"):
+        note = "未能对应到名册中的支部，未计入统计"
+    return ManifestRow(f.file, r.sha256, f.sub.kind.title, f.code or "", f.name or str(f.sub.value("支部名称") or ""),
+                       f.period or "", status, f.errors, f.warnings, note)
+
+
+def _named(found: list[Issue], roster: Roster, filed: dict[str, Filed]) -> list[Issue]:
+    """Put the roster name (or the name as written) on every issue, for notices grouped by branch."""
+    out = []
+    for i in found:
+        if i.branch:
+            out.append(i)
+            continue
+        f = filed.get(i.file)
+        name = (f.name or str(f.sub.value("支部名称") or "")) if f else ""
+        out.append(replace(i, branch=name))
+    return out
+

@@ -1,0 +1,366 @@
+"""The campaign: one typed, validated object loaded once from `campaign.toml` (SPEC §2).
+
+It also answers every "when is this due" question, so no other module does date arithmetic on
+deadlines or reads the clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import tomllib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import chinese_calendar
+
+RUBRIC_RULES: dict[str, dict[str, type]] = {
+    # rule kind -> the parameters it accepts (besides item, max, rule)
+    "application": {"late_penalty": float, "warning_penalty": float},
+    "review_mean": {"trim_from": int},
+    "process_rates": {
+        "monthly_rate_weight": float,
+        "monthly_on_time_weight": float,
+        "quarterly_rate_weight": float,
+    },
+    "task_completion": {},
+    "publicity": {"points_each": float},
+    "inspection": {"no_record_score": float, "unrectified_penalty": float},
+}
+
+SHORTLIST_KEYS: dict[str, type] = {
+    "quota_share": float,
+    "min_total": float,
+    "min_monthly_rate": float,
+    "require_application": bool,
+    "require_recognition": bool,
+    "require_all_quarterly": bool,
+    "forbid_unrectified": bool,
+}
+
+TOP_KEYS = {
+    "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
+    "matching", "grades", "rubric", "shortlist",
+}
+
+
+class ConfigError(Exception):
+    """A campaign file the run cannot use; `problems` are Chinese lines naming the key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Window:
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    item: str
+    max: float
+    rule: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return "review" if self.rule == "review_mean" else "auto"
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    quota_share: float = 0.3
+    min_total: float = 85.0
+    min_monthly_rate: float = 0.8
+    require_application: bool = True
+    require_recognition: bool = True
+    require_all_quarterly: bool = True
+    forbid_unrectified: bool = True
+
+
+@dataclass(frozen=True)
+class Campaign:
+    year: int
+    as_of: dt.date
+    rolls_to_workday: bool
+    application: Window
+    recognition: Window
+    review: Window
+    months: tuple[str, ...]
+    month_due_day: int
+    quarters: tuple[str, ...]
+    quarter_due_day: int
+    prefixes: tuple[str, ...]
+    fuzzy_accept: int
+    fuzzy_margin: int
+    grades: tuple[tuple[str, float], ...]
+    rubric: tuple[RubricItem, ...]
+    shortlist: Shortlist
+
+    # ---- deadlines -------------------------------------------------------------------------
+    def roll(self, day: dt.date) -> dt.date:
+        """A deadline on a weekend or statutory holiday moves to the next working day."""
+        if not self.rolls_to_workday:
+            return day
+        while not is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def month_due(self, month: str) -> dt.date:
+        year, mon = (int(p) for p in month.split("-"))
+        nxt = dt.date(year + mon // 12, mon % 12 + 1, 1)
+        return self.roll(nxt.replace(day=min(self.month_due_day, _days_in(nxt))))
+
+    def quarter_due(self, quarter: str) -> dt.date:
+        year, q = int(quarter[:4]), int(quarter[-1])
+        nxt = dt.date(year + q // 4, (q % 4) * 3 + 1, 1)
+        return self.roll(nxt.replace(day=min(self.quarter_due_day, _days_in(nxt))))
+
+    def period_due(self, period: str) -> dt.date:
+        return self.quarter_due(period) if "Q" in period else self.month_due(period)
+
+    @property
+    def application_deadline(self) -> dt.date:
+        return self.roll(self.application.end)
+
+    @property
+    def recognition_deadline(self) -> dt.date:
+        return self.roll(self.recognition.end)
+
+    def application_deadline_for(self, founded: dt.date | None) -> dt.date:
+        """A branch founded after the window opened has 30 days from its founding instead."""
+        if founded is not None and founded > self.application.start:
+            return max(self.application_deadline, self.roll(founded + dt.timedelta(days=30)))
+        return self.application_deadline
+
+    # ---- periods ---------------------------------------------------------------------------
+    @staticmethod
+    def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+        year = int(period[:4])
+        if "Q" in period:
+            q = int(period[-1])
+            first, last = (q - 1) * 3 + 1, q * 3
+        else:
+            first = last = int(period[5:7])
+        return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+    @property
+    def campaign_start(self) -> dt.date:
+        return self.application.start
+
+    @property
+    def campaign_end(self) -> dt.date:
+        return self.review.end
+
+    @property
+    def review_items(self) -> tuple[RubricItem, ...]:
+        return tuple(r for r in self.rubric if r.source == "review")
+
+    def grade(self, total: float) -> str:
+        for name, floor in self.grades:
+            if total >= floor - 1e-9:
+                return name
+        return "不合格"
+
+    def with_as_of(self, as_of: dt.date) -> Campaign:
+        from dataclasses import replace
+
+        return replace(self, as_of=as_of)
+
+
+def _days_in(day: dt.date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def is_workday(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        # Outside the years the holiday calendar covers: weekends only.
+        return day.weekday() < 5
+
+
+def calendar_covers(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> Campaign:
+    """Read and validate the campaign file; raise ConfigError with every problem found."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"找不到活动参数文件 {path}，请确认路径。"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"活动参数文件 {path} 格式有误：{exc}"]) from None
+    return build_campaign(raw, today, as_of)
+
+
+def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = None) -> Campaign:
+    p = _Problems()
+    for key in sorted(set(raw) - TOP_KEYS):
+        p.add(key, "不是可识别的参数，请删除或检查拼写")
+    year = p.get(raw, "year", int)
+    windows = {name: _window(p, raw.get("windows", {}), name) for name in
+               ("application", "recognition", "review")}
+    monthly, quarterly = raw.get("monthly", {}), raw.get("quarterly", {})
+    p.unknown(monthly, "monthly", {"first", "last", "due_day"})
+    p.unknown(quarterly, "quarterly", {"quarters", "due_day"})
+    months = _months(p, monthly)
+    quarters = tuple(str(q) for q in quarterly.get("quarters", []))
+    for q in quarters:
+        if not (len(q) == 6 and q[:4].isdigit() and q[4] == "Q" and q[5] in "1234"):
+            p.add("quarterly.quarters", f"“{q}”不是季度，应写成 2014Q2 这样的格式")
+    if not quarters:
+        p.add("quarterly.quarters", "至少要有一个季度")
+    matching = raw.get("matching", {})
+    p.unknown(matching, "matching", {"prefixes", "fuzzy_accept", "fuzzy_margin"})
+    rubric = _rubric(p, raw.get("rubric", []))
+    shortlist = _shortlist(p, raw.get("shortlist", {}))
+    grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
+    cfg_as_of = raw.get("as_of")
+    if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
+        p.add("as_of", "应为日期，例如 2014-12-31")
+    if p.problems:
+        raise ConfigError(p.problems)
+    review_end = windows["review"].end
+    chosen = as_of or cfg_as_of or min(today, review_end)
+    if isinstance(chosen, dt.datetime):
+        chosen = chosen.date()
+    if not calendar_covers(int(year)):
+        warnings.warn(f"节假日日历不包含 {year} 年，截止日仅按周末顺延。", stacklevel=2)
+    return Campaign(
+        year=int(year),
+        as_of=chosen,
+        rolls_to_workday=bool(raw.get("deadline_rolls_to_workday", True)),
+        application=windows["application"],
+        recognition=windows["recognition"],
+        review=windows["review"],
+        months=months,
+        month_due_day=int(monthly.get("due_day", 5)),
+        quarters=quarters,
+        quarter_due_day=int(quarterly.get("due_day", 10)),
+        prefixes=tuple(sorted((str(x) for x in matching.get("prefixes", [])), key=len, reverse=True)),
+        fuzzy_accept=int(matching.get("fuzzy_accept", 85)),
+        fuzzy_margin=int(matching.get("fuzzy_margin", 5)),
+        grades=grades,
+        rubric=rubric,
+        shortlist=shortlist,
+    )
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.problems.append(f"参数 {key}：{message}")
+
+    def get(self, table: dict[str, Any], key: str, kind: type, prefix: str = "") -> Any:
+        value = table.get(key)
+        name = f"{prefix}{key}"
+        if value is None:
+            self.add(name, "缺少此项")
+        elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.add(name, f"取值“{value}”类型不对")
+        else:
+            return value
+        return None
+
+    def unknown(self, table: dict[str, Any], prefix: str, known: set[str]) -> None:
+        for key in sorted(set(table) - known):
+            self.add(f"{prefix}.{key}", "不是可识别的参数，请删除或检查拼写")
+
+
+def _window(p: _Problems, windows: dict[str, Any], name: str) -> Window:
+    value = windows.get(name, {})
+    start, end = value.get("start"), value.get("end")
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        p.add(f"windows.{name}", "应写起止日期，例如 { start = 2014-04-01, end = 2014-04-20 }")
+        return Window(dt.date.min, dt.date.min)
+    if end < start:
+        p.add(f"windows.{name}", f"结束日期 {end} 早于开始日期 {start}")
+    return Window(start, end)
+
+
+def _months(p: _Problems, monthly: dict[str, Any]) -> tuple[str, ...]:
+    try:
+        first = dt.date.fromisoformat(f"{monthly['first']}-01")
+        last = dt.date.fromisoformat(f"{monthly['last']}-01")
+    except (KeyError, ValueError, TypeError):
+        p.add("monthly.first/last", "应写成 \"2014-05\" 这样的月份")
+        return ()
+    if last < first:
+        p.add("monthly.last", f"末月 {monthly['last']} 早于首月 {monthly['first']}")
+        return ()
+    out, cur = [], first
+    while cur <= last:
+        out.append(f"{cur.year}-{cur.month:02d}")
+        cur = dt.date(cur.year + cur.month // 12, cur.month % 12 + 1, 1)
+    return tuple(out)
+
+
+def _rubric(p: _Problems, rows: list[dict[str, Any]]) -> tuple[RubricItem, ...]:
+    items: list[RubricItem] = []
+    for i, row in enumerate(rows, start=1):
+        key = f"rubric[{i}]"
+        name, rule, maximum = row.get("item"), row.get("rule"), row.get("max")
+        if not isinstance(name, str) or not name:
+            p.add(f"{key}.item", "缺少评分项目名称")
+            continue
+        key = f"rubric.{name}"
+        if rule not in RUBRIC_RULES:
+            p.add(f"{key}.rule", f"“{rule}”不是可用的计分规则（可用：{'、'.join(RUBRIC_RULES)}）")
+            continue
+        if not isinstance(maximum, int | float) or maximum <= 0:
+            p.add(f"{key}.max", "满分应为正数")
+            continue
+        allowed = RUBRIC_RULES[rule]
+        params: dict[str, Any] = {}
+        for pk in sorted(set(row) - {"item", "rule", "max"}):
+            if pk not in allowed:
+                p.add(f"{key}.{pk}", f"规则 {rule} 没有这个参数")
+            else:
+                params[pk] = p.get(row, pk, allowed[pk], prefix=f"{key}.")
+        items.append(RubricItem(name, float(maximum), rule, params))
+    names = [r.item for r in items]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        p.add(f"rubric.{dup}", "评分项目重复")
+    total = sum(r.max for r in items)
+    if items and abs(total - 100) > 1e-9:
+        p.add("rubric", f"各项满分合计为 {total:g}，应为 100")
+    if not rows:
+        p.add("rubric", "缺少评分细则")
+    return tuple(items)
+
+
+def _shortlist(p: _Problems, table: dict[str, Any]) -> Shortlist:
+    p.unknown(table, "shortlist", set(SHORTLIST_KEYS))
+    values = {k: p.get(table, k, t, prefix="shortlist.") for k, t in SHORTLIST_KEYS.items() if k in table}
+    values = {k: v for k, v in values.items() if v is not None}
+    share = values.get("quota_share", 0.3)
+    if not 0 < share <= 1:
+        p.add("shortlist.quota_share", "名额比例应在 0 到 1 之间")
+    return Shortlist(**values)
+
+
+def _grades(p: _Problems, table: dict[str, Any]) -> tuple[tuple[str, float], ...]:
+    out = []
+    for name, floor in table.items():
+        if not isinstance(floor, int | float) or isinstance(floor, bool):
+            p.add(f"grades.{name}", "等次下限应为数字")
+            continue
+        out.append((str(name), float(floor)))
+    return tuple(sorted(out, key=lambda g: -g[1]))

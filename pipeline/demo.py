@@ -1,0 +1,441 @@
+"""A realistic synthetic inbox: the roster and every submission a clerk would receive (SPEC §9).
+
+`generate_demo(out, branches, seed, campaign)` writes the committee's roster, each branch's
+application, monthly checks, quarterly reports and recognition application, the committee's
+inspection records and the reviewers' score sheets, in the sub-folders and file names a clerk's
+inbox would have. A handful of realistic mistakes are planted (each listed in `说明.txt`) so that
+the issue list and the send-back notices have something to show.
+
+Everything is drawn from one `random.Random(seed)` and every workbook's timestamps come from its
+own form date, so two runs with the same seed and campaign write byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import Campaign, is_workday
+from pipeline.forms import (
+    ROSTER,
+    FormKind,
+)
+from pipeline.write.forms import write_form
+
+# ---- vocabulary ------------------------------------------------------------------------------
+
+TOWNS = ("东山", "秣陵", "汤山", "淳化", "禄口", "江宁", "谷里", "湖熟", "横溪", "麒麟")
+PARENT_TOWNS = ("东山", "秣陵", "汤山", "淳化", "禄口")  # towns with a 片区学校党总支 above the branches
+SCHOOLS = (  # school type, members low, members high
+    ("小学", 8, 35), ("中心小学", 15, 45), ("实验小学", 20, 50), ("中学", 15, 50), ("初级中学", 12, 40),
+    ("高级中学", 30, 60), ("幼儿园", 3, 12), ("中心幼儿园", 5, 15), ("职业学校", 20, 50),
+)
+NUMBERED = ("小学", "中学", "幼儿园")  # types that get 第二…, 第三… schools once the plain ones run out
+EXCLUDED = {("江宁", "高级中学"), ("秣陵", "中学")}  # clash with the special units below
+SPECIALS = (  # unit, branch type, branch name, members
+    ("江宁区教育局机关", "联合支部", "江宁区教育局机关联合支部", 26),
+    ("江苏省江宁高级中学", "支部", "江宁高级中学第一党支部", 38),
+    ("南京市秣陵中学", "总支", "秣陵中学党总支", 57),
+)
+SUFFIX = {"支部": "党支部", "联合支部": "联合党支部", "总支": "党总支"}
+CN_DIGITS = "零一二三四五六七八九"
+TYPOS = {"秣": "抹", "淳": "醇", "熟": "孰", "麟": "林", "禄": "陆", "溪": "西", "汤": "唐", "谷": "古",
+         "东": "冬", "横": "恒", "麒": "骐", "陵": "凌", "山": "三"}
+UNKNOWN_BRANCH = "江宁区青龙山学校党支部"  # a school that is not (yet) on the roster
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许沈曾彭吕苏蒋蔡丁魏叶潘杜夏汪陆顾"
+GIVEN = ("建国", "海燕", "志强", "丽华", "晓东", "秀英", "文杰", "红梅", "春燕", "国平", "敏", "静", "伟", "芳",
+         "军", "勇", "霞", "娟", "丹", "俊", "磊", "玲", "斌", "慧", "宏", "洁", "颖", "峰", "艳", "新华", "卫东",
+         "美玲", "立新", "明", "雪梅", "晓燕", "永红", "建华", "玉兰", "德明", "子涵", "思远", "婷婷", "亚军")
+
+BRAND_A = ("红烛", "先锋", "红帆", "薪火", "师德", "润心", "阳光", "书香", "红韵", "初心", "春晖", "同心", "明德")
+BRAND_B = ("领航", "引领", "铸魂", "育人", "润泽", "同行", "筑梦", "聚力", "护航", "行动", "工程")
+BRANDS = ("党建引领 润泽童心", "红烛先锋", "一个党员一面旗", "红心向党 育人为本", "立德树人 薪火相传",
+          "春风化雨 润物无声", "党旗下的好老师", "红领巾心向党")
+LONG_BRAND = "党建引领促发展 立德树人育新人"
+
+CARRIERS = ("党员先锋岗", "主题党日", "师德师风建设", "志愿服务", "课堂教学", "青蓝结对", "家校共育", "结对帮扶")
+ACTIVITIES = ("主题党日活动", "党员示范课展示", "师德师风专题学习", "党员志愿服务进社区", "青蓝结对汇报课",
+              "群众路线教育实践活动专题学习", "社会主义核心价值观主题教育", "党员先锋岗亮岗承诺",
+              "结对帮扶学生家访", "“中国梦”主题演讲比赛", "红色经典诵读", "支部党员大会")
+MONTH_ACTIVITIES = {7: "庆祝建党93周年党员大会", 9: "教师节师德承诺签名", 10: "国庆“我的中国梦”主题活动"}
+PLACES = ("学校会议室", "党员活动室", "多功能厅", "阶梯教室", "结对社区活动中心", "雨花台烈士陵园", "校园", "录播教室")
+MEDIA = (("江宁教育网", "网站"), ("江宁区教育局网站", "网站"), ("学校网站", "网站"), ("《江宁新闻》", "报刊"),
+         ("《南京日报》", "报刊"), ("《江苏教育报》", "报刊"), ("校园宣传栏", "宣传栏"),
+         ("学校微信公众号", "微信公众号"), ("江宁电视台", "其他"))
+TASKS = ("设立党员先锋岗并公开承诺", "开展党员示范课展示活动", "组织党员志愿服务进社区", "开展师德师风专题学习讨论",
+         "建立青蓝结对帮扶机制", "完善党员积分管理制度", "建设党员活动室和宣传阵地", "组织党员结对帮扶学困生",
+         "召开品牌创建推进会", "开展品牌创建成果展示", "编印品牌创建成果汇编")
+PACE_NOTES = ("{m}月底前完成", "每月推进，{m}月底前全部完成", "分阶段实施，按月报告进展", "{m}月底前完成并形成书面材料")
+INSPECTION_FINDINGS = (
+    ("活动记录不够完整，缺少照片和签到材料", "补齐活动记录，规范资料归档"),
+    ("任务推进滞后于任务分解表", "对照任务分解表加快进度，按月报告"),
+    ("宣传氛围不够浓厚，宣传栏内容未及时更新", "更新宣传栏内容，加强宣传报道"),
+    ("党员参与面不够广，个别党员未参加活动", "扩大党员参与面，把任务落实到人"),
+)
+REVIEW_NOTES = ("特色鲜明", "材料较完整", "宣传推广有待加强", "载体设计较好", "创建措施落实到位", "")
+
+# Narrative sentences per field; {b} brand, {s} school, {c} carrier, {n} members, {k} activities.
+PHRASES: dict[str, tuple[str, ...]] = {
+    "品牌释义": (
+        "“{b}”是支部在长期实践中提炼的党建品牌，体现了党员教师立足岗位、服务学生的价值追求。",
+        "品牌名称简洁明快，寓意以党建工作引领学校发展，以党员示范带动全体教师共同成长。",
+        "“{b}”突出党建与教育教学的深度融合，力求把党组织的政治优势转化为学校发展的优势。",
+        "品牌以{c}为主要载体，让每一名党员都有岗位、有责任、有作为。",
+        "我们希望通过品牌建设，让“{b}”成为师生认可、群众满意、叫得响的党建名片。",
+    ),
+    "目标要求": (
+        "通过一年的创建，形成特色鲜明、群众认可的党建品牌，党员先锋模范作用进一步彰显。",
+        "实现党员示范岗全覆盖，每名党员每学期至少上一节示范课、结对一名青年教师。",
+        "支部组织生活规范有序，“三会一课”制度落实率达到100%。",
+        "群众满意度达到95%以上，品牌影响力在片区内逐步扩大。",
+        "把品牌创建与党的群众路线教育实践活动紧密结合，切实解决师生关心的实际问题。",
+    ),
+    "创建内容": (
+        "围绕{c}，组织党员在教育教学、班级管理、服务家长等方面亮身份、作承诺、践诺言。",
+        "开展师德师风专题教育，组织党员教师学习身边的先进典型，树立良好的职业形象。",
+        "组建党员志愿服务队，定期走进社区开展义务辅导、关爱留守儿童等志愿服务。",
+        "以课堂教学为主阵地，开展党员示范课、青蓝结对、教学比武等活动，提升教学质量。",
+        "建设党员活动室和校园宣传栏，展示党员风采和品牌创建成果，营造浓厚氛围。",
+        "结合{s}实际，开展“党员先锋岗”评比，每学期评选表彰一批优秀党员。",
+    ),
+    "方式方法": (
+        "采取“支部+年级组”的方式，把党小组建在年级组上，做到党建工作与教学工作同部署、同检查。",
+        "坚持典型引路，每月推出一名党员先进事迹，通过宣传栏、学校网站进行宣传。",
+        "实行党员积分管理，将党员参与品牌创建情况纳入年度考核和评优评先。",
+        "运用主题党日、专题讲座、现场观摩等形式，增强活动的吸引力和实效性。",
+        "加强与结对社区的共建，整合资源、优势互补，拓宽品牌创建的途径。",
+    ),
+    "保障措施": (
+        "成立由支部书记任组长的品牌创建领导小组，明确分工，层层落实责任。",
+        "{s}在经费上给予保障，每年安排专项经费用于品牌创建活动。",
+        "建立月检查、季汇报、年考核制度，及时发现和解决创建中的问题。",
+        "完善党员学习、党员联系群众等制度，推动创建工作常态化、制度化。",
+        "加强宣传引导，充分利用网站、报刊、宣传栏营造良好的创建氛围。",
+    ),
+    "工作步骤": (  # kept in order
+        "第一阶段（4月）：调研论证，确定品牌项目，制定创建方案并申报。",
+        "第二阶段（5月—10月）：全面实施，按任务分解表逐项推进，每月开展检查。",
+        "第三阶段（11月）：总结提炼，整理佐证材料，提出认定申请。",
+        "第四阶段（12月）：接受审核验收，巩固创建成果，形成长效机制。",
+    ),
+    "已有基础": (
+        "支部现有党员{n}名，多数为学校骨干教师，近年来多名党员获得区级以上表彰。",
+        "支部自2010年起开展{c}活动，积累了一定经验，在师生和家长中有较好口碑。",
+        "“{b}”品牌已初步形成，曾在区教育系统党建工作交流会上作经验介绍。",
+        "支部组织建设规范，“三会一课”制度坚持较好，党员参与活动积极性高。",
+    ),
+    "完善重点": (
+        "进一步丰富品牌内涵，突出时代特色和学校特色，提升品牌辨识度。",
+        "在活动载体上求创新，把{c}与课堂教学、教师专业发展更紧密地结合起来。",
+        "加强品牌宣传推广，扩大品牌在片区和全区的影响力。",
+        "健全考核评价机制，推动品牌建设从“有形”向“有效”转变。",
+    ),
+    "本月小结": (
+        "本月支部围绕“{b}”品牌创建，组织开展了{k}次主题活动，党员参与率较高。",
+        "按照任务分解表推进各项工作，{c}活动扎实开展，受到师生好评。",
+        "本月组织党员集中学习党的群众路线教育实践活动相关文件，撰写学习心得。",
+        "党员示范岗作用明显，党员教师在教学工作中主动承担重任、攻坚克难。",
+        "结合学校中心工作，党员志愿服务队参与了校园安全、家校沟通等服务。",
+    ),
+    "存在问题": (
+        "个别党员参与活动的主动性有待提高。", "活动形式还不够丰富，创新性不足。",
+        "宣传报道力度不够，品牌影响力还不大。", "教学任务较重，部分活动时间安排较紧。",
+        "佐证材料的收集整理不够及时。",
+    ),
+    "下月计划": (
+        "继续推进任务分解表中的各项工作，确保按期完成。", "组织开展一次党员示范课展示活动。",
+        "加强活动资料的收集和整理。", "做好品牌创建的宣传报道工作。", "召开支部委员会，研究解决创建中存在的问题。",
+    ),
+    "工作进展": (
+        "本季度支部按照创建方案扎实推进各项任务，完成了任务分解表中的阶段性目标。",
+        "共开展主题活动{k}次，{c}活动常态化开展，党员参与积极。",
+        "品牌创建领导小组定期召开推进会，逐项检查任务落实情况。",
+        "党员先锋岗、示范课等活动有序开展，党员亮身份、作表率的意识明显增强。",
+    ),
+    "取得成效": (
+        "党员教师的示范带动作用进一步发挥，教风学风明显好转。",
+        "品牌创建得到师生和家长的广泛认可，群众满意度不断提高。",
+        "支部凝聚力、战斗力进一步增强，党建工作与教育教学实现良性互动。",
+        "多名党员教师在区级教学比赛中获奖，党员先锋形象更加鲜明。",
+    ),
+    "下季度打算": (
+        "继续深化品牌内涵，丰富活动载体。", "加强宣传推广，争取在区级以上媒体发表报道。",
+        "做好品牌认定的各项准备工作。", "总结提炼经验做法，形成可复制、可推广的工作模式。",
+    ),
+    "创建成效": (
+        "经过一年的创建，“{b}”品牌内涵不断丰富，形成了一套行之有效的工作机制。",
+        "党员先锋模范作用充分发挥，涌现出一批师德高尚、业务精湛的党员教师。",
+        "品牌创建带动了{s}各项工作的发展，教育教学质量稳步提升。",
+        "品牌活动多次被江宁教育网等媒体报道，在片区内产生了良好的示范效应。",
+    ),
+    "示范作用": (
+        "支部经验在片区党建工作交流会上作了介绍，多所兄弟学校前来交流学习。",
+        "品牌做法已在本校各党小组推广，带动了全体教师共同参与。",
+        "党员志愿服务队的做法被结对社区推广，受到社区居民好评。",
+    ),
+    "佐证材料": (
+        "创建方案、任务分解表及月检查表。", "活动记录、照片和签到表。", "宣传报道截图和获奖证书复印件。",
+    ),
+}
+ORDERED = {"工作步骤"}
+SHORT = {"存在问题", "下月计划", "下季度打算", "示范作用", "佐证材料"}  # one or two sentences suffice
+
+FAULTS = ("misspelled", "long_brand", "collective_owner", "bad_month", "placeholder", "short_phone")
+
+
+# ---- the people and branches -----------------------------------------------------------------
+
+@dataclass
+class Branch:
+    code: str
+    name: str
+    kind: str
+    unit: str  # 所在单位
+    school: str  # the school's short name, e.g. 东山小学
+    parent: str
+    secretary: str
+    contact: str
+    phone: str
+    members: int
+    founded: dt.date
+    dissolved: dt.date | None = None
+    aliases: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)  # members who can own a task
+    carrier: str = ""
+    diligence: float = 0.9  # how reliably the branch reports on time
+    quality: float = 0.8  # how good its work looks to reviewers
+    style: int = 0  # which file-naming habit the branch's clerk has
+    pct_style: str = "int"  # how it writes 完成比例: 60, "60%" or 0.6
+    writes_code: bool = True
+
+    @property
+    def short(self) -> str:
+        """The name without the district prefix, as used in file names."""
+        return self.name.removeprefix("江宁区")
+
+
+@dataclass
+class Task:
+    seq: int
+    content: str
+    owner: str
+    due: str  # month, e.g. 2014-09
+    written: object  # 完成时限 as written: the month text or the month's last day
+    start: str
+    pace: float  # > 1 finishes early, < 1 runs late
+
+    def progress(self, month: str) -> int:
+        """Percent done by the end of `month`: linear from start to due at `pace`, in steps of 10."""
+        if month < self.start:
+            return 0
+        done = (_month_no(month) - _month_no(self.start) + 1) / (_month_no(self.due) - _month_no(self.start) + 1)
+        return min(100, int(done * self.pace * 10) * 10)
+
+
+@dataclass
+class Application:
+    kind: FormKind
+    brand: str
+    filed: dt.date
+    tasks: list[Task]
+
+
+class _Inbox:
+    """Writes files under the inbox root, counting them by kind and noting planted mistakes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.counts: Counter[str] = Counter()
+        self.mistakes: list[tuple[str, str]] = []
+
+    def write(self, rel: str, kind: FormKind, values: dict[str, object],
+              tables: dict[str, list[dict[str, object]]], when: dt.date, note: str = "") -> str:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_form(path, kind, values, tables, created=dt.datetime.combine(when, dt.time(9)), note=note)
+        self._touch(path, when)
+        self.counts[kind.key] += 1
+        return rel
+
+    def copy(self, rel: str, new_rel: str, kind: FormKind, when: dt.date) -> None:
+        target = self.root / new_rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.root / rel, target)
+        self._touch(target, when)
+        self.counts[kind.key] += 1
+
+    def flag(self, what: str, rel: str) -> None:
+        self.mistakes.append((what, rel))
+
+    @staticmethod
+    def _touch(path: Path, when: dt.date) -> None:
+        # The file's modification time is the day it arrived, as in a real inbox.
+        stamp = dt.datetime.combine(when, dt.time(17, 30)).timestamp()
+        os.utime(path, (stamp, stamp))
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _month_no(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def _month(no: int) -> str:
+    return f"{no // 12}-{no % 12 + 1:02d}"
+
+
+def _cn(n: int) -> str:
+    """Chinese numeral for 1–99: 二, 十一, 二十三."""
+    tens, ones = divmod(n, 10)
+    return ((CN_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + (CN_DIGITS[ones] if ones else "")
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _phone(rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        return f"1{rng.choice('3458')}{rng.randrange(10**9):09d}"
+    extension = f"-{rng.randint(8001, 8099)}" if rng.random() < 0.1 else ""
+    return f"025-{rng.choice('58')}{rng.randrange(10**7):07d}{extension}"
+
+
+def _workday(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    """A random working day in [start, end] (any day when the range has none)."""
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)] or [start]
+    return rng.choice([d for d in days if is_workday(d)] or days)
+
+
+def _text(rng: random.Random, label: str, ctx: dict[str, object]) -> str:
+    """A narrative of 50–200 characters (one or two sentences for short fields)."""
+    pool = list(PHRASES[label])
+    if label not in ORDERED:
+        rng.shuffle(pool)
+    low = 10 if label in SHORT else 50
+    out = ""
+    for sentence in pool:
+        sentence = sentence.format(**ctx)
+        if out and (len(out) >= low or len(out) + len(sentence) > 200):
+            break
+        out += sentence
+    return out
+
+
+def _ctx(b: Branch, brand: str, k: int = 0) -> dict[str, object]:
+    return {"b": brand, "s": b.school, "c": b.carrier, "n": b.members, "k": max(k, 1)}
+
+
+def _as_written(rng: random.Random, b: Branch) -> tuple[str, str]:
+    """(支部名称, 支部编码) as a branch fills them in: templates prefill the code; some type an alias."""
+    if b.aliases and not b.writes_code and rng.random() < 0.5:
+        return rng.choice(b.aliases), ""
+    return b.name, b.code if b.writes_code else ""
+
+
+def _active(b: Branch, period: str, campaign: Campaign) -> bool:
+    """Owes the report: founded by its due date, not dissolved before the period ends (SPEC §5)."""
+    end = campaign.period_bounds(period)[1]
+    return b.founded <= campaign.period_due(period) and (b.dissolved is None or b.dissolved >= end)
+
+
+def _filed(rng: random.Random, b: Branch, period: str, campaign: Campaign) -> dt.date:
+    """When a periodic report arrives: mostly on time (and within the campaign), sometimes late."""
+    end, due = campaign.period_bounds(period)[1], campaign.period_due(period)
+    if rng.random() < 0.05 + (1 - b.diligence) * 0.4:
+        return _workday(rng, due + dt.timedelta(days=1), due + dt.timedelta(days=14))
+    last = due if rng.random() < 0.2 else min(due, campaign.review.end)
+    return _workday(rng, end - dt.timedelta(days=6), last)
+
+
+def _file_name(b: Branch, title: str) -> str:
+    patterns = ("{short}-{title}", "{short}{title}", "{title}（{short}）", "{school}{title}")
+    return patterns[b.style].format(short=b.short, school=b.school, title=title) + ".xlsx"
+
+
+# ---- roster ----------------------------------------------------------------------------------
+
+def _unit_pool(count: int) -> list[tuple[str, str, int, int]]:
+    """School units (unit, town, members low, high) in roster order, at least `count` of them."""
+    pool = [(f"江宁区{town}{school}", town, lo, hi) for town in TOWNS for school, lo, hi in SCHOOLS
+            if (town, school) not in EXCLUDED]
+    n = 2
+    while len(pool) < count:
+        pool += [(f"江宁区{town}第{_cn(n)}{school}", town, lo, hi) for town in TOWNS
+                 for school, lo, hi in SCHOOLS if school in NUMBERED]
+        n += 1
+    return pool
+
+
+def make_roster(rng: random.Random, count: int, campaign: Campaign) -> list[Branch]:
+    """`count` branches: the bureau's own units first, then schools by town; one founded mid-campaign
+    and one dissolved (when there are at least three)."""
+    specials = SPECIALS[:min(len(SPECIALS), max(count - 3, 1))]
+    pool = _unit_pool(count - len(specials))
+    picked = sorted(rng.sample(range(len(pool)), count - len(specials)))
+    entries = [(unit, kind, name, members, "") for unit, kind, name, members in specials]
+    for i in picked:
+        unit, town, lo, hi = pool[i]
+        school = next(s for s, _, _ in SCHOOLS if unit.endswith(s))
+        kind = ("总支" if school in ("高级中学", "职业学校") and rng.random() < 0.5 else
+                "联合支部" if "幼儿园" in school and rng.random() < 0.4 else "支部")
+        members = max(rng.randint(lo, hi), 30) if kind == "总支" else rng.randint(lo, hi)
+        entries.append((unit, kind, unit + SUFFIX[kind], members, town))
+    roster = []
+    for i, (unit, kind, name, members, town) in enumerate(entries, start=1):
+        school = unit.removeprefix("江宁区").removeprefix("江苏省").removeprefix("南京市")
+        secretary = _person(rng)
+        b = Branch(
+            code=f"JN{i:03d}", name=name, kind=kind, unit=unit if unit.startswith(("南京", "江苏")) else "南京市" + unit,
+            school=school, parent=f"江宁区{town}片区学校党总支" if town in PARENT_TOWNS and kind != "总支" else "",
+            secretary=secretary, contact=secretary if rng.random() < 0.3 else _person(rng), phone=_phone(rng),
+            members=members,
+            founded=dt.date(rng.randint(1985, campaign.year - 2), rng.randint(1, 12), rng.randint(1, 28)),
+            carrier=rng.choice(CARRIERS), diligence=rng.uniform(0.6, 1.0), style=rng.randrange(4),
+            pct_style=rng.choice(("int", "int", "pct", "frac")), writes_code=rng.random() < 0.8,
+        )
+        b.quality = min(1.0, 0.45 + 0.45 * b.diligence + rng.uniform(0, 0.15))
+        b.people = [b.secretary, b.contact] + [_person(rng) for _ in range(3)]
+        if rng.random() < 0.15:
+            b.aliases = [school, school + ("总支" if kind == "总支" else "支部")]
+        roster.append(b)
+    if count >= 3:
+        newcomer, leaver = rng.sample(roster[len(specials):] or roster, 2)
+        newcomer.founded = dt.date.fromisoformat(f"{campaign.months[min(2, len(campaign.months) - 1)]}-15")
+        leaver.dissolved = campaign.period_bounds(campaign.months[min(4, len(campaign.months) - 1)])[1]
+    return roster
+
+
+def write_roster(inbox: _Inbox, roster: list[Branch], campaign: Campaign) -> None:
+    rows: list[dict[str, object]] = [{
+        "支部编码": b.code, "支部名称": b.name, "支部类型": b.kind, "所在单位": b.unit, "上级组织": b.parent,
+        "支部书记": b.secretary, "联系人": b.contact, "联系电话": b.phone, "党员人数": b.members,
+        "成立日期": b.founded, "撤销日期": b.dissolved, "别名": "、".join(b.aliases),
+    } for b in roster]
+    note = "说明：支部编码由局党工委统一编制，各支部报送材料时请照填；别名之间用“、”分隔。"
+    inbox.write("支部名册.xlsx", ROSTER, {}, {"支部名册": rows}, campaign.application.start, note)
+
+
+def assign_faults(rng: random.Random, roster: list[Branch], campaign: Campaign) -> dict[str, Branch]:
+    """One ordinary branch per planted mistake (shared only when the roster is too small)."""
+    ordinary = [b for b in roster if b.dissolved is None and b.founded < campaign.application.start] or roster
+    # The misspelling needs a long name with a character people mistype: pick that branch first.
+    typo_able = [b for b in ordinary if any(ch in TYPOS for ch in b.short)]
+    first = max(typo_able or ordinary, key=lambda b: (len(b.short), b.code))
+    rest = [b for b in ordinary if b is not first]
+    rng.shuffle(rest)
+    chosen = [first, *rest]
+    return {fault: chosen[i % len(chosen)] for i, fault in enumerate(FAULTS)}
+
+
+def _misspell(name: str) -> str:
+    """Swap one character of the school's own name for a homophone, keeping the district prefix."""
+    head, body = ("江宁区", name[3:]) if name.startswith("江宁区") else ("", name)
+    i = next(i for i, ch in enumerate(body) if ch in TYPOS)
+    return head + body[:i] + TYPOS[body[i]] + body[i + 1:]

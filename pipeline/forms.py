@@ -1,0 +1,191 @@
+"""What each form kind looks like (SPEC §3), as data.
+
+One description per kind drives the reader, the blank templates and the demo writer alike:
+title keywords, the form sheet and its labels, and the tables with their columns.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.config import Campaign
+
+NARRATIVE = (
+    "品牌释义", "目标要求", "创建内容", "方式方法", "保障措施", "工作步骤", "已有基础", "完善重点",
+    "本月小结", "工作进展", "取得成效", "创建成效",
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str
+    type: str = "text"  # text, code, int, number, date, month, quarter, percent, phone, enum, due
+    required: bool = False
+    options: tuple[str, ...] = ()
+    maximum: float | None = None  # for scores
+    example: str = ""  # what the blank template shows as a hint
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # ledger sheet name
+    sheet: str  # sheet name in the template
+    caption: str  # caption above the table when it sits on the form sheet
+    columns: tuple[FieldSpec, ...]
+    min_rows: int = 0
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(c.label for c in self.columns)
+
+    @property
+    def required_labels(self) -> tuple[str, ...]:
+        return tuple(c.label for c in self.columns if c.required)
+
+
+@dataclass(frozen=True)
+class FormKind:
+    key: str  # stable id: roster, apply_create, ...
+    title: str  # the kind's title as listed in the manifest
+    sheet: str | None  # the form sheet; None for table-only kinds
+    fields: tuple[FieldSpec, ...]
+    tables: tuple[TableSpec, ...]
+    date_field: str | None  # the date that decides resubmissions and "received by as_of"
+    period_field: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(f.label for f in self.fields)
+
+    def field(self, label: str) -> FieldSpec:
+        return next(f for f in self.fields if f.label == label)
+
+    @property
+    def is_application(self) -> bool:
+        return self.key in ("apply_create", "apply_improve")
+
+
+def F(label: str, type_: str = "text", required: bool = False, **kw: object) -> FieldSpec:  # noqa: N802
+    return FieldSpec(label, type_, required, **kw)  # type: ignore[arg-type]
+
+
+BRANCH_FIELDS = (F("支部名称", required=True), F("支部编码", "code"))
+
+ROSTER = FormKind(
+    "roster", "支部名册", None, (),
+    (TableSpec("支部名册", "支部名册", "", (
+        F("支部编码", "code", True), F("支部名称", required=True),
+        F("支部类型", "enum", True, options=("支部", "联合支部", "总支")),
+        F("所在单位", required=True), F("上级组织"), F("支部书记"), F("联系人"), F("联系电话", "phone"),
+        F("党员人数", "int"), F("成立日期", "date"), F("撤销日期", "date"), F("别名"),
+    ), min_rows=1),),
+    None,
+)
+
+TASKS = TableSpec("任务分解", "任务分解表", "任务分解表", (
+    F("序号", "int", True), F("任务内容", required=True), F("承办人", required=True),
+    F("完成时限", "due", True), F("进度要求"),
+), min_rows=1)
+
+_APPLICATION_COMMON = (
+    *BRANCH_FIELDS, F("所在单位"), F("支部书记", required=True), F("联系人", required=True),
+    F("联系电话", "phone", True), F("党员人数", "int", True), F("品牌名称", required=True),
+    F("品牌释义", required=True), F("目标要求", required=True), F("创建内容", required=True),
+    F("方式方法", required=True), F("保障措施", required=True), F("工作步骤", required=True),
+)
+
+APPLY_CREATE = FormKind(
+    "apply_create", "品牌创建申报表", "申报表",
+    (*_APPLICATION_COMMON, F("填报日期", "date", True)),
+    (TASKS,), "填报日期",
+)
+
+APPLY_IMPROVE = FormKind(
+    "apply_improve", "品牌完善申报表", "申报表",
+    (*_APPLICATION_COMMON, F("已有基础", required=True), F("完善重点", required=True),
+     F("填报日期", "date", True)),
+    (TASKS,), "填报日期",
+)
+
+MONTHLY = FormKind(
+    "monthly", "月检查表", "月检查表",
+    (*BRANCH_FIELDS, F("检查月份", "month", True), F("填报人", required=True),
+     F("填报日期", "date", True), F("本月小结", required=True), F("存在问题"), F("下月计划")),
+    (
+        TableSpec("活动记录", "活动记录", "一、本月活动开展情况", (
+            F("活动日期", "date", True), F("活动名称", required=True), F("参与人数", "int", True),
+            F("活动载体"), F("活动地点"),
+        )),
+        TableSpec("任务进度", "任务进度", "二、任务推进情况", (
+            F("任务序号", "int", True),
+            F("进展状态", "enum", True, options=("未开始", "进行中", "已完成", "已延期")),
+            F("完成比例", "percent", True), F("说明"),
+        )),
+    ),
+    "填报日期", "检查月份",
+)
+
+QUARTERLY = FormKind(
+    "quarterly", "季度汇报表", "季度汇报表",
+    (*BRANCH_FIELDS, F("季度", "quarter", True), F("填报人", required=True),
+     F("填报日期", "date", True), F("工作进展", required=True), F("取得成效", required=True),
+     F("群众满意度", "percent"), F("存在问题"), F("下季度打算")),
+    (TableSpec("宣传报道", "宣传报道", "宣传报道情况", (
+        F("发布日期", "date", True),
+        F("渠道", "enum", True, options=("网站", "报刊", "宣传栏", "微信公众号", "其他")),
+        F("标题", required=True), F("发布媒体"),
+    )),),
+    "填报日期", "季度",
+)
+
+RECOGNITION = FormKind(
+    "recognition", "认定申请表", "认定申请表",
+    (*BRANCH_FIELDS, F("品牌名称", required=True), F("申请日期", "date", True),
+     F("创建成效", required=True), F("示范作用"), F("佐证材料")),
+    (), "申请日期",
+)
+
+INSPECTION = FormKind(
+    "inspection", "督查记录表", None, (),
+    (TableSpec("督查记录", "督查记录", "", (
+        F("督查日期", "date", True), F("支部名称", required=True),
+        F("督查方式", "enum", True, options=("定期", "不定期")), F("督查人", required=True),
+        F("发现问题"), F("整改要求"), F("整改情况", "enum", options=("已整改", "整改中", "未整改")),
+        F("评分", "number", True, maximum=10),
+    ), min_rows=1),),
+    None,
+)
+
+
+def review_kind(campaign: Campaign) -> FormKind:
+    """The review sheet has one score column per rubric item whose source is `review`."""
+    scores = tuple(F(r.item, "number", False, maximum=r.max) for r in campaign.review_items)
+    return FormKind(
+        "review", "评审评分表", "评分",
+        (F("评审人", required=True), F("评审日期", "date", True)),
+        (TableSpec("评审评分", "评分", "", (F("支部名称", required=True), F("支部编码", "code"),
+                                         *scores, F("备注")), min_rows=1),),
+        "评审日期",
+    )
+
+
+def form_kinds(campaign: Campaign) -> tuple[FormKind, ...]:
+    """Every kind, in the order titles are tried (longer, more specific titles first)."""
+    return (ROSTER, APPLY_CREATE, APPLY_IMPROVE, MONTHLY, QUARTERLY, RECOGNITION, INSPECTION,
+            review_kind(campaign))
+
+
+# ---- label normalisation (SPEC §3) -----------------------------------------------------------
+
+_NOTE = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+@cache
+def normalise_label(text: str) -> str:
+    """NFKC, no whitespace, no colons or required-markers, no trailing parenthesised note."""
+    s = unicodedata.normalize("NFKC", text)
+    s = re.sub(r"[\s:：*＊]", "", s)
+    return _NOTE.sub("", s)

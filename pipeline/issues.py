@@ -1,0 +1,95 @@
+"""Issues are data: every check returns a list of them (SPEC §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "错误"
+WARNING = "警告"
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str  # stable, kebab-case
+    severity: str  # 错误 / 警告
+    file: str  # path relative to inbox/
+    sheet: str
+    cell: str  # A1 reference, empty when the problem concerns the whole file
+    field: str
+    value: str
+    message: str  # Chinese
+    fix: str  # Chinese
+    branch: str = ""  # roster name when matched, else the name as written
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    message: str  # may use {field} {value} and rule-specific names
+    fix: str
+
+    def issue(self, file: str, sheet: str, cell: str, field: str, value: object = "", **kw: object) -> Issue:
+        text = "" if value is None else str(value)
+        names = {"field": field, "value": text, **kw}
+        return Issue(self.code, self.severity, file, sheet, cell, field, text,
+                     self.message.format(**names), self.fix.format(**names))
+
+
+def _r(code: str, severity: str, message: str, fix: str) -> Rule:
+    return Rule(code, severity, message, fix)
+
+
+RULES: dict[str, Rule] = {r.code: r for r in (
+    _r("required-missing", ERROR, "必填项“{field}”未填写", "请填写“{field}”后重新报送"),
+    _r("field-missing", ERROR, "表中找不到“{field}”一栏", "请使用局党工委下发的模板，保留“{field}”一栏"),
+    _r("table-missing", ERROR, "表中找不到“{field}”表格", "请按模板填写“{field}”表格（表头须包含：{columns}）"),
+    _r("table-empty", ERROR, "“{field}”表格没有填写内容", "请至少填写一行“{field}”"),
+    _r("unparseable", ERROR, "{detail}", "请按提示改正“{field}”后重新报送"),
+    _r("parse-warning", WARNING, "{detail}", "请核对“{field}”"),
+    _r("not-in-options", ERROR, "“{field}”填写为“{value}”，不是可选项", "请从以下选项中选择：{options}"),
+    _r("out-of-range", ERROR, "“{field}”的值“{value}”超出范围", "应在 {low} 至 {high} 之间"),
+    _r("too-few-members", WARNING, "党员人数为 {value} 人，不足 3 名正式党员",
+       "按规定正式党员 3 人以上方可成立支部，请核实"),
+    _r("bad-phone", WARNING, "联系电话“{value}”格式不对", "请填写 11 位手机号或带区号的固定电话"),
+    _r("brand-name-too-long", WARNING, "品牌名称“{value}”共 {length} 个字，超过 10 个字",
+       "实施意见要求尽量用 10 个字以内的短语概括品牌名称，请精炼"),
+    _r("too-brief", WARNING, "“{field}”内容过于简略", "请具体填写“{field}”，不少于 10 个字，不要只写“无”“略”“见附件”"),
+    _r("assignee-not-person", WARNING, "承办人填写为“{value}”，责任未落实到具体承办人",
+       "请把每项任务落实到具体承办人（填写姓名）"),
+    _r("due-outside-campaign", WARNING, "完成时限“{value}”不在本年度活动期间内", "请把完成时限定在 {start} 至 {end} 之间"),
+    _r("late-application", WARNING, "填报日期 {value} 晚于申报截止日 {deadline}，属逾期申报",
+       "逾期申报仍予受理，但创建方案评分将扣分"),
+    _r("early-application", WARNING, "填报日期 {value} 早于申报开始日 {start}", "请核对填报日期"),
+    _r("period-not-configured", ERROR, "“{field}”为 {value}，不在本年度报送期间内", "本年度报送期间为 {periods}，请改正"),
+    _r("date-outside-period", WARNING, "“{field}” {value} 不在 {period} 内", "请核对日期，或把该条记录报在对应期间的表中"),
+    _r("unknown-task", ERROR, "任务序号 {value} 在本支部的任务分解表中不存在",
+       "请对照已受理的任务分解表填写任务序号（现有序号：{known}）"),
+    _r("unknown-task-no-application", WARNING, "任务序号 {value} 无法核对：本支部尚无已受理的品牌申报表",
+       "请先报送品牌申报表（含任务分解表）"),
+    _r("done-below-100", WARNING, "进展状态为“已完成”，但完成比例只有 {value}", "请核对：已完成的任务完成比例应为 100%"),
+    _r("progress-falling", WARNING, "任务 {task} 的完成比例由上月的 {before} 降为 {value}",
+       "完成比例一般不应下降，请核对"),
+    _r("recognition-without-application", ERROR, "本支部没有已受理的品牌申报表，不能申请认定",
+       "请先报送品牌申报表，受理后再申请认定"),
+    _r("brand-name-differs", WARNING, "品牌名称“{value}”与申报表中的“{expected}”不一致",
+       "请与申报表保持一致；如确需更名，请书面说明"),
+    _r("date-outside-window", WARNING, "“{field}” {value} 不在{window}（{start} 至 {end}）内", "请核对日期"),
+    _r("branch-code-name-mismatch", WARNING, "支部编码 {code} 对应“{expected}”，但支部名称写的是“{value}”",
+       "已按支部编码认定为“{expected}”，请核对支部名称"),
+    _r("branch-fuzzy-match", WARNING, "支部名称“{value}”与名册不完全一致，已按“{expected}”处理（相似度 {score}）",
+       "请按支部名册填写规范全称：{expected}"),
+    _r("branch-unknown", ERROR, "支部名称“{value}”在支部名册中找不到",
+       "请按支部名册填写规范全称；最接近的名册名称：{nearest}"),
+    _r("roster-duplicate", ERROR, "{field}“{value}”在名册中重复", "支部编码和支部名称在名册中都必须唯一"),
+    _r("meta-mismatch", WARNING, "{detail}", "请核对"),
+)}
+
+
+def issue(code: str, file: str, sheet: str, cell: str, field: str, value: object = "", **kw: object) -> Issue:
+    """Build an issue from the catalogue; the catalogue keeps codes, severities and wording in one place."""
+    return RULES[code].issue(file, sheet, cell, field, value, **kw)

@@ -1,0 +1,111 @@
+"""A located form → typed values, each still tied to its cell; unparseable cells become issues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pipeline.config import Campaign
+from pipeline.forms import FieldSpec, FormKind, TableSpec
+from pipeline.issues import Issue, issue
+from pipeline.parse import values as v
+from pipeline.read.blocks import Cell, RawForm, RawTable
+
+CELLS = "_cells"  # object column: label -> Cell, so any later check can name its cell
+FILE = "_file"
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One readable form: typed values, where each came from, and the issues found so far."""
+
+    file: str
+    kind: FormKind
+    record: dict[str, object]
+    cells: dict[str, Cell]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # index = Excel row
+    issues: tuple[Issue, ...] = ()
+    unparsed: frozenset[tuple[str, int, str]] = frozenset()  # (table or "", row, label) already reported
+
+    def value(self, label: str) -> object:
+        return self.record.get(label)
+
+    def cell(self, label: str) -> tuple[str, str]:
+        c = self.cells.get(label)
+        return (c.sheet, c.ref) if c else (self.kind.sheet or "", "")
+
+
+def parser_for(spec: FieldSpec, campaign: Campaign) -> Callable[[object], v.Parsed]:
+    year, months = campaign.year, campaign.months
+    return {
+        "text": v.parse_text, "enum": v.parse_text, "code": v.parse_code, "int": v.parse_int,
+        "number": v.parse_number, "date": v.parse_date, "percent": v.parse_percent,
+        "phone": v.parse_phone,
+        "month": lambda raw: v.parse_month(raw, year, months),
+        "quarter": lambda raw: v.parse_quarter(raw, year),
+        "due": lambda raw: v.parse_due(raw, year, months),
+    }[spec.type]
+
+
+def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
+    kind = raw.kind
+    issues: list[Issue] = []
+    unparsed: set[tuple[str, int, str]] = set()
+    record: dict[str, object] = {}
+    cells: dict[str, Cell] = {}
+    for spec in kind.fields:
+        cell = raw.fields.get(spec.label)
+        if cell is None:
+            record[spec.label] = None
+            if spec.required:
+                issues.append(issue("field-missing", file, kind.sheet or "", "", spec.label))
+                unparsed.add(("", 0, spec.label))
+            continue
+        cells[spec.label] = cell
+        record[spec.label] = _typed(spec, cell, file, campaign, issues, unparsed, ("", 0))
+    tables = {}
+    for spec in kind.tables:
+        table = raw.tables.get(spec.name)
+        if table is None and spec.min_rows:
+            columns = "、".join(spec.required_labels)
+            issues.append(issue("table-missing", file, spec.sheet, "", spec.name, columns=columns))
+        tables[spec.name] = _table_frame(spec, table, file, campaign, issues, unparsed)
+    return Submission(file, kind, record, cells, tables, tuple(issues), frozenset(unparsed))
+
+
+def _typed(spec: FieldSpec, cell: Cell, file: str, campaign: Campaign, issues: list[Issue],
+           unparsed: set[tuple[str, int, str]], where: tuple[str, int]) -> object:
+    result = parser_for(spec, campaign)(cell.value)
+    shown = v.parse_text(cell.value).value or ""
+    if result.error:
+        issues.append(issue("unparseable", file, cell.sheet, cell.ref, spec.label, shown, detail=result.error))
+        unparsed.add((*where, spec.label))
+    elif result.warning:
+        code = "bad-phone" if spec.type == "phone" else "parse-warning"
+        issues.append(issue(code, file, cell.sheet, cell.ref, spec.label, shown, detail=result.warning))
+    return result.value
+
+
+def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: Campaign,
+                 issues: list[Issue], unparsed: set[tuple[str, int, str]]) -> pd.DataFrame:
+    columns = [*spec.labels, *(table.extras if table else ())]
+    rows: list[dict[str, object]] = []
+    index: list[int] = []
+    for row_no, cells in table.rows if table else ():
+        row: dict[str, object] = {}
+        for col in spec.columns:
+            cell = cells.get(col.label)
+            row[col.label] = None if cell is None else _typed(
+                col, cell, file, campaign, issues, unparsed, (spec.name, row_no))
+        for extra in table.extras if table else ():
+            row[extra] = v.parse_text(cells[extra].value).value
+        row[CELLS] = cells
+        rows.append(row)
+        index.append(row_no)
+    frame = pd.DataFrame(rows, columns=[*columns, CELLS], index=pd.Index(index, name=ROW), dtype=object)
+    frame.attrs["sheet"] = table.sheet if table else spec.sheet
+    frame.attrs["columns_found"] = tuple(table.columns) if table else ()
+    return frame

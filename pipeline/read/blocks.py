@@ -1,0 +1,172 @@
+"""Raw grids → a form's labelled values and tables, every value keeping its sheet and A1 cell.
+
+One mechanism for every kind: the kind's description (pipeline.forms) says which labels and
+tables to look for; positions are always found, never assumed (SPEC §3 layout conventions).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipeline.forms import FormKind, TableSpec, normalise_label
+from pipeline.read.workbook import Sheet
+
+TITLE_ROWS = 6  # the title sits in the first rows of the first visible sheet
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: object
+    sheet: str
+    ref: str  # A1
+
+
+@dataclass(frozen=True)
+class RawTable:
+    spec: TableSpec
+    sheet: str
+    header_row: int  # 1-based
+    columns: dict[str, int]  # known label -> 0-based column
+    extras: dict[str, int]  # unknown header text -> 0-based column
+    rows: tuple[tuple[int, dict[str, Cell]], ...]  # (Excel row, label -> cell), extras included
+
+
+@dataclass(frozen=True)
+class RawForm:
+    kind: FormKind
+    fields: dict[str, Cell]  # label -> value cell (empty value when the label has nothing beside it)
+    tables: dict[str, RawTable | None] = field(default_factory=dict)
+
+
+def a1(row: int, col: int) -> str:
+    """0-based row and column → an A1 reference."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def cell_text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def detect_kind(sheets: tuple[Sheet, ...], kinds: tuple[FormKind, ...]) -> FormKind | None:
+    """From the hidden `_meta` sheet the templates write, else from the title text."""
+    by_key = {k.key: k for k in kinds}
+    for sheet in sheets:
+        if sheet.name == "_meta" and sheet.rows and len(sheet.rows[0]) > 1:
+            kind = by_key.get(cell_text(sheet.rows[0][1]))
+            if kind is not None:
+                return kind
+    visible = [s for s in sheets if s.visible and s.name != "_meta"] or list(sheets)
+    if not visible:
+        return None
+    for row in visible[0].rows[:TITLE_ROWS]:
+        for value in row:
+            text = normalise_label(cell_text(value))
+            for kind in kinds:
+                if kind.title in text:
+                    return kind
+    return None
+
+
+def read_form(sheets: tuple[Sheet, ...], kind: FormKind) -> RawForm:
+    """Locate every label and table of the kind, wherever they drifted to."""
+    ordered = _sheet_order(sheets, kind.sheet)
+    tables = {t.name: _find_table(_sheet_order(sheets, t.sheet), t, kind) for t in kind.tables}
+    header_rows = {(t.sheet, t.header_row) for t in tables.values() if t is not None}
+    fields = _find_fields(ordered, kind, header_rows)
+    return RawForm(kind, fields, tables)
+
+
+def _sheet_order(sheets: tuple[Sheet, ...], preferred: str | None) -> list[Sheet]:
+    """The named sheet first, then the others in workbook order (hidden `_meta` never)."""
+    usable = [s for s in sheets if s.name != "_meta"]
+    named = [s for s in usable if preferred and normalise_label(s.name) == normalise_label(preferred)]
+    return named + [s for s in usable if s not in named]
+
+
+def _find_fields(sheets: list[Sheet], kind: FormKind,
+                 header_rows: set[tuple[str, int]]) -> dict[str, Cell]:
+    wanted = set(kind.labels)
+    found: dict[str, Cell] = {}
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows):
+            if (sheet.name, r + 1) in header_rows:
+                continue
+            labels_here = [(c, normalise_label(cell_text(v))) for c, v in enumerate(row)]
+            for c, label in labels_here:
+                if label in wanted and label not in found and (r, c) not in sheet.covered:
+                    found[label] = _value_right_of(sheet, r, c, wanted)
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _value_right_of(sheet: Sheet, r: int, c: int, labels: set[str]) -> Cell:
+    row = sheet.rows[r]
+    for cc in range(c + 1, len(row)):
+        if (r, cc) in sheet.covered:
+            continue  # still inside the label's own merge, or the value's
+        value = row[cc]
+        if cell_text(value) == "":
+            continue
+        if isinstance(value, str) and normalise_label(value) in labels:
+            break  # the next label: this one was left empty
+        return Cell(value, sheet.name, a1(r, cc))
+    return Cell("", sheet.name, a1(r, c + 1))
+
+
+def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTable | None:
+    needed = set(spec.required_labels) or set(spec.labels)
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows):
+            columns: dict[str, int] = {}
+            for c, value in enumerate(row):
+                label = normalise_label(cell_text(value))
+                if label in spec.labels and label not in columns:
+                    columns[label] = c
+            if needed <= set(columns) and len(columns) >= min(2, len(spec.labels)):
+                return _table_rows(sheet, r, columns, spec, kind)
+    return None
+
+
+def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableSpec,
+                kind: FormKind) -> RawTable:
+    extras = _extra_columns(sheet.rows[header], columns, kind)
+    span = sorted({*columns.values(), *extras.values()})
+    rows = []
+    for r in range(header + 1, len(sheet.rows)):
+        if all(cell_text(sheet.value(r, c)) == "" for c in span):
+            break
+        if _starts_other_block(sheet, r, spec, kind):
+            break
+        cells = {label: Cell(sheet.value(r, c), sheet.name, a1(r, c))
+                 for label, c in {**columns, **extras}.items()}
+        rows.append((r + 1, cells))
+    return RawTable(spec, sheet.name, header + 1, columns, extras, tuple(rows))
+
+
+def _extra_columns(header: tuple[object, ...], columns: dict[str, int], kind: FormKind) -> dict[str, int]:
+    """Unknown non-empty header cells between or right of the known ones are kept for the ledger."""
+    first = min(columns.values())
+    extras: dict[str, int] = {}
+    known = set(columns.values())
+    for c in range(first, len(header)):
+        text = cell_text(header[c])
+        if c in known or not text:
+            continue
+        name = unicodedata.normalize("NFKC", text).replace("\n", "")
+        if normalise_label(name) in ("序号",) or name in extras:
+            continue
+        extras[name] = c
+    return extras
+
+
+def _starts_other_block(sheet: Sheet, r: int, spec: TableSpec, kind: FormKind) -> bool:
+    """A caption or another table's header directly under a table ends it."""
+    texts = {normalise_label(cell_text(v)) for v in sheet.rows[r] if cell_text(v)}
+    others = {label for t in kind.tables if t is not spec for label in t.labels}
+    return len(texts & (others | set(kind.labels))) >= 2

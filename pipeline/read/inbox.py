@@ -1,0 +1,65 @@
+"""Walk the inbox (read-only) and turn every file into a `Received`: nothing is skipped silently."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline.assess import DUPLICATE, Received
+from pipeline.config import Campaign
+from pipeline.forms import FormKind
+from pipeline.parse.forms import parse_form
+from pipeline.read.blocks import detect_kind, read_form
+from pipeline.read.workbook import IGNORED, UNKNOWN, open_workbook
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Every regular file under the inbox, in a stable order."""
+    return sorted((p for p in inbox.rglob("*") if p.is_file()), key=lambda p: p.relative_to(inbox).as_posix())
+
+
+def skip_reason(rel: str) -> str | None:
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith("~$"):
+        return "Excel 打开文件时产生的临时锁定文件，不是报送材料"
+    if any(part.startswith(".") for part in rel.split("/")):
+        return "隐藏文件（系统自动生成），不是报送材料"
+    return None
+
+
+def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign,
+              sha: str = "") -> Received:
+    """One file's bytes → a submission, or the status telling why there is none. Pure."""
+    sha = sha or hashlib.sha256(data).hexdigest()
+    reason = skip_reason(rel)
+    if reason:
+        return Received(rel, sha, 0.0, IGNORED, reason)
+    opened = open_workbook(rel, data)
+    if opened.status:
+        return Received(rel, sha, 0.0, opened.status, opened.reason)
+    kind = detect_kind(opened.sheets, kinds)
+    if kind is None:
+        return Received(rel, sha, 0.0, UNKNOWN,
+                        "表格标题中没有可识别的表名（如“月检查表”“季度汇报表”），请支部使用局党工委下发的模板重新填报")
+    return Received(rel, sha, 0.0, submission=parse_form(read_form(opened.sheets, kind), rel, campaign))
+
+
+def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
+               progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> list[Received]:
+    """Read every file once; byte-identical copies are read only at the path that sorts first."""
+    seen: dict[str, str] = {}
+    out: list[Received] = []
+    for path in progress(iter(inbox_files(inbox))):
+        rel = path.relative_to(inbox).as_posix()
+        data = path.read_bytes()
+        mtime = path.stat().st_mtime
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in seen and skip_reason(rel) is None:
+            out.append(Received(rel, sha, mtime, DUPLICATE, duplicate_of=seen[sha]))
+            continue
+        received = read_file(rel, data, kinds, campaign, sha)
+        if received.status is None:
+            seen.setdefault(sha, rel)
+        out.append(Received(rel, sha, mtime, received.status, received.reason, received.submission))
+    return out

@@ -1,0 +1,113 @@
+"""Bytes → raw grids. The format is told by content, never by the file name (SPEC §3, §4)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+import msoffcrypto
+import python_calamine
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+IGNORED = "忽略"
+UNREADABLE = "无法读取"
+UNKNOWN = "无法识别"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    visible: bool
+    rows: tuple[tuple[object, ...], ...]
+    covered: frozenset[tuple[int, int]]  # (row, col) 0-based cells inside a merge but not its top-left
+
+    def value(self, row: int, col: int) -> object:
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return ""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A spreadsheet's sheets, or the status and Chinese reason it could not be opened."""
+
+    fmt: str  # xlsx / xls / ods / "" when not a spreadsheet
+    sheets: tuple[Sheet, ...] = ()
+    status: str | None = None
+    reason: str = ""
+
+
+def sniff_format(data: bytes) -> str:
+    """xlsx, xls, ods, encrypted, zip (some other zip), ole (some other OLE file) or ''."""
+    if data.startswith(OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            return "encrypted"
+        return "xls" if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or b"B\x00o\x00o\x00k" in data else "ole"
+    if data.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+                if "mimetype" in names and zf.read("mimetype").startswith(
+                        b"application/vnd.oasis.opendocument.spreadsheet"):
+                    return "ods"
+                return "zip"
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return "broken-zip"
+    return ""
+
+
+def open_workbook(name: str, data: bytes) -> Opened:
+    """Read every sheet's raw cells; never raises for a bad file."""
+    lower = name.lower()
+    looks_like_sheet = lower.endswith(SPREADSHEET_SUFFIXES)
+    if not data:
+        return Opened("", status=UNREADABLE, reason="文件为空（0 字节），可能上传或保存时出错，请支部重新发送")
+    fmt = sniff_format(data)
+    if fmt == "encrypted" or (fmt in ("xls", "ole") and _is_encrypted(data)):
+        return Opened(fmt, status=UNREADABLE,
+                      reason="文件设置了打开密码，无法读取，请支部取消密码后重新发送")
+    if fmt in ("", "zip", "ole") and not looks_like_sheet:
+        return Opened("", status=IGNORED, reason="不是电子表格文件，未处理")
+    if fmt in ("", "zip", "ole", "broken-zip"):
+        return Opened(fmt, status=UNREADABLE,
+                      reason="文件已损坏或不完整（可能传输中断），无法打开，请支部重新发送原文件")
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = tuple(_sheet(book, meta) for meta in book.sheets_metadata)
+    except Exception:  # noqa: BLE001 - calamine raises many types for damaged files
+        return Opened(fmt, status=UNREADABLE,
+                      reason="文件已损坏或不完整，无法打开，请支部用 Excel 重新保存后发送")
+    if not any(any(v != "" for row in s.rows for v in row) for s in sheets):
+        return Opened(fmt, sheets, status=UNKNOWN, reason="工作簿是空白的，没有任何内容，请支部发送填好的表格")
+    return Opened(fmt, sheets)
+
+
+def _is_encrypted(data: bytes) -> bool:
+    try:
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
+    except Exception:  # noqa: BLE001 - an unreadable container is not "encrypted"
+        return False
+
+
+def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata) -> Sheet:
+    sheet = book.get_sheet_by_name(meta.name)
+    rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    covered: set[tuple[int, int]] = set()
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
+        top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) == (r0, c0):
+                    continue
+                covered.add((r, c))
+                if c < len(rows[r]) and rows[r][c] == "":
+                    # A value merged down a column belongs to every row it spans.
+                    rows[r][c] = top_left
+    visible = str(meta.visible).lower().endswith("visible")
+    return Sheet(meta.name, visible, tuple(tuple(r) for r in rows), frozenset(covered))

@@ -1,0 +1,22 @@
+"""The short Chinese summary printed at the end of a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.run import RunResult
+
+
+def summary_lines(result: RunResult, outbox: Path) -> list[str]:
+    counts = "，".join(f"{status} {n}" for status, n in result.counts.items())
+    total = sum(result.counts.values())
+    issues = result.assessment.issues
+    errors = sum(i.is_error for i in issues)
+    lines = [
+        f"统计截止：{result.as_of}",
+        f"共收到 {total} 个文件：{counts}",
+        f"发现问题 {len(issues)} 处（错误 {errors}，警告 {len(issues) - errors}），退回通知 {result.notices} 份",
+    ]
+    lines += result.extra_lines
+    lines.append(f"结果已写入 {outbox}/")
+    return lines

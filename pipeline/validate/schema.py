@@ -1,0 +1,64 @@
+"""Run each kind's pandera schemas once over all its files and map failures back to cells."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from pipeline.forms import FieldSpec, FormKind
+from pipeline.issues import Issue
+from pipeline.parse.forms import CELLS, FILE, ROW, Submission
+from schemas import schemas_for
+from schemas.checks import failures, issue_for_failure
+
+
+def validate_kind(kind: FormKind, subs: list[Submission]) -> dict[str, list[Issue]]:
+    """file → schema issues, for every submission of one kind, in one validation call per block."""
+    found: dict[str, list[Issue]] = defaultdict(list)
+    if not subs:
+        return found
+    by_file = {s.file: s for s in subs}
+    for block, schema in schemas_for(kind).items():
+        frame = _block_frame(block, subs)
+        specs = {f.label: f for f in (kind.fields if block == "" else _table(kind, block).columns)}
+        for case in failures(schema, frame).itertuples(index=False):
+            row = frame.iloc[int(case.index)]
+            sub = by_file[row[FILE]]
+            label = str(case.column)
+            if (block, int(row[ROW]), label) in sub.unparsed:
+                continue  # already reported as unreadable or absent
+            sheet, cell = _where(sub, block, row, label)
+            found_issue = issue_for_failure(str(case.check), label, specs.get(label),
+                                            case.failure_case, sub.file, sheet, cell)
+            if found_issue is not None:
+                found[sub.file].append(found_issue)
+    return found
+
+
+def _table(kind: FormKind, name: str):  # noqa: ANN202 - a TableSpec
+    return next(t for t in kind.tables if t.name == name)
+
+
+def _block_frame(block: str, subs: list[Submission]) -> pd.DataFrame:
+    if block == "":
+        rows = [{**s.record, FILE: s.file, ROW: 0, CELLS: s.cells} for s in subs]
+        return pd.DataFrame(rows, dtype=object).reset_index(drop=True)
+    parts = [s.tables[block].assign(**{FILE: s.file}).reset_index() for s in subs
+             if block in s.tables and not s.tables[block].empty]
+    if not parts:
+        return pd.DataFrame(columns=[FILE, ROW, CELLS])
+    return pd.concat(parts, ignore_index=True).astype(object)
+
+
+def _where(sub: Submission, block: str, row: pd.Series, label: str) -> tuple[str, str]:
+    cells = row[CELLS]
+    if isinstance(cells, dict) and label in cells:
+        return cells[label].sheet, cells[label].ref
+    if block == "":
+        return sub.cell(label)
+    return sub.tables[block].attrs.get("sheet", ""), ""
+
+
+def spec_labels(specs: tuple[FieldSpec, ...]) -> tuple[str, ...]:
+    return tuple(s.label for s in specs)

@@ -1,0 +1,177 @@
+"""What every output workbook shares: safe workbook options, formats, widths, tables, print setup,
+and the atomic outbox swap."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+FONT = "宋体"
+STATUS_COLOURS = {
+    "按时": "#C6EFCE", "逾期": "#FFEB9C", "退回": "#F4B183", "缺报": "#FFC7CE", "未到期": "#EDEDED",
+    "受理": "#C6EFCE", "被替代": "#EDEDED", "重复": "#EDEDED", "无法读取": "#FFC7CE", "无法识别": "#FFC7CE",
+    "忽略": "#EDEDED", "错误": "#FFC7CE", "警告": "#FFEB9C",
+}
+MAX_WIDTH = 60
+
+
+def new_workbook(target: str | Path, created: dt.date) -> Workbook:
+    """Submission text stays text (no formulas, no links); the created stamp comes from as_of."""
+    book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False,
+                                             "strings_to_numbers": False})
+    stamp = dt.datetime(created.year, created.month, created.day)
+    book.set_properties({"created": stamp, "author": "江宁区教育局党工委", "company": "江宁区教育局"})
+    return book
+
+
+class Formats:
+    """The small set of formats every workbook uses, made once per workbook."""
+
+    def __init__(self, book: Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        self.title = book.add_format({**base, "bold": True, "font_size": 14, "align": "center"})
+        self.subtitle = book.add_format({**base, "font_color": "#595959"})
+        self.header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                       "align": "center", "text_wrap": True})
+        self.text = book.add_format({**base, "border": 1, "text_wrap": True})
+        self.center = book.add_format({**base, "border": 1, "align": "center"})
+        self.number = book.add_format({**base, "border": 1, "num_format": "0.0"})
+        self.integer = book.add_format({**base, "border": 1, "num_format": "0"})
+        self.date = book.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd", "align": "center"})
+        self.percent = book.add_format({**base, "border": 1, "num_format": "0.0%"})
+        self.bold = book.add_format({**base, "bold": True, "border": 1})
+        self.plain = book.add_format(base)
+        self.status = {s: book.add_format({**base, "border": 1, "align": "center", "bg_color": c})
+                       for s, c in STATUS_COLOURS.items()}
+
+
+def display_width(text: str) -> int:
+    """East Asian wide characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(frame: pd.DataFrame, minimum: int = 6, maximum: int = MAX_WIDTH) -> list[float]:
+    widths = []
+    for col in frame.columns:
+        cells = [str(col)] + [_text(v) for v in frame[col].tolist()]
+        longest = max(display_width(line) for c in cells for line in (c.split("\n") or [""]))
+        widths.append(min(max(longest + 2, minimum), maximum))
+    return widths
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, dt.date):
+        return "2014-01-01"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind: str = "") -> None:
+    """Text always through write_string; numbers and dates typed; None as an empty bordered cell."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        ws.write_blank(row, col, None, fmt.text)
+    elif kind == "percent":
+        ws.write_number(row, col, float(value), fmt.percent)
+    elif kind == "status" and str(value) in fmt.status:
+        ws.write_string(row, col, str(value), fmt.status[str(value)])
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt.center)
+    elif isinstance(value, dt.datetime | dt.date):
+        day = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+        ws.write_datetime(row, col, day, fmt.date)
+    elif isinstance(value, int):
+        ws.write_number(row, col, value, fmt.integer)
+    elif isinstance(value, float):
+        ws.write_number(row, col, value, fmt.number)
+    else:
+        ws.write_string(row, col, str(value), fmt.text)
+
+
+def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *, title: str = "",
+                kinds: dict[str, str] | None = None, landscape: bool = True,
+                widths: Sequence[float] | None = None) -> Worksheet:
+    """One sheet: optional title row, header, rows; frozen header, filter, widths, A4 print setup."""
+    ws = book.add_worksheet(name)
+    kinds = kinds or {}
+    top = 0
+    if title:
+        ws.merge_range(0, 0, 0, max(len(frame.columns) - 1, 0), title, fmt.title)
+        ws.set_row(0, 24)
+        top = 1
+    for c, col in enumerate(frame.columns):
+        ws.write_string(top, c, str(col), fmt.header)
+    for r, values in enumerate(frame.itertuples(index=False), start=top + 1):
+        for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
+            write_cell(ws, r, c, value, fmt, kinds.get(str(col), ""))
+    for c, width in enumerate(widths or column_widths(frame)):
+        ws.set_column(c, c, width)
+    finish_sheet(ws, top, len(frame), len(frame.columns), landscape)
+    return ws
+
+
+def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape: bool = True) -> None:
+    ws.freeze_panes(header_row + 1, 0)
+    if cols:
+        ws.autofilter(header_row, 0, header_row + max(rows, 0), cols - 1)
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    ws.repeat_rows(0, header_row)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+# ---- the outbox ------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def atomic_outbox(outbox: Path) -> Iterator[Path]:
+    """Write into a fresh sibling folder; swap it in only when everything was written."""
+    outbox = outbox.resolve()
+    outbox.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outbox.name}.new-", dir=outbox.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = outbox.parent / f".{outbox.name}.old-{os.getpid()}"
+    if outbox.exists():
+        os.replace(outbox, old)
+    os.replace(staging, outbox)
+    os.chmod(outbox, 0o755)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def safe_file_name(name: str, limit: int = 80) -> str:
+    """A branch name as a file name that cannot escape its folder or break on Windows."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name)
+    cleaned = cleaned.strip().strip(".").strip() or "未命名"
+    return cleaned[:limit]
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """Excel sheet names: ≤ 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'") or "表"
+    base = base[:31]
+    candidate, n = base, 2
+    while candidate.lower() in {t.lower() for t in taken}:
+        suffix = f"({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate)
+    return candidate

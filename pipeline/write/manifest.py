@@ -1,0 +1,43 @@
+"""收件清单.xlsx and manifest.json: every inbox file exactly once (SPEC §8)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.assess import ManifestRow
+from pipeline.config import Campaign
+from pipeline.write.common import Formats, new_workbook, write_frame
+
+STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略")
+
+
+def manifest_frame(rows: tuple[ManifestRow, ...]) -> pd.DataFrame:
+    fields = [f.name for f in dataclasses.fields(ManifestRow)]
+    return pd.DataFrame([dataclasses.astuple(r) for r in rows], columns=fields, dtype=object)
+
+
+def status_counts(rows: tuple[ManifestRow, ...]) -> dict[str, int]:
+    counts = Counter(r.状态 for r in rows)
+    return {s: counts[s] for s in STATUSES if counts[s]}
+
+
+def write_manifest(outbox: Path, rows: tuple[ManifestRow, ...], campaign: Campaign) -> None:
+    frame = manifest_frame(rows)
+    book = new_workbook(outbox / "收件清单.xlsx", campaign.as_of)
+    fmt = Formats(book)
+    title = f"收件清单（统计截止 {campaign.as_of.isoformat()}，共 {len(rows)} 个文件）"
+    widths = [48, 18, 16, 10, 30, 10, 10, 8, 8, 60]
+    write_frame(book, fmt, "收件清单", frame, title=title, kinds={"状态": "status"}, widths=widths)
+    book.close()
+    payload = {
+        "as_of": campaign.as_of.isoformat(),
+        "counts": status_counts(rows),
+        "files": [dataclasses.asdict(r) for r in rows],
+    }
+    (outbox / "manifest.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n",
+                                          encoding="utf-8")
