@@ -95,6 +95,8 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     roster, roster_issues = _roster(roster_file, campaign)
     subs = [r.submission for r in received if r.submission and r.status is None and r is not roster_file]
     issues: dict[str, list[Issue]] = defaultdict(list)
+    for s in subs:
+        issues[s.file].extend(s.issues)
     for kind in kinds:
         for file, found in validate_kind(kind, [s for s in subs if s.kind.key == kind.key]).items():
             issues[file].extend(found)
@@ -189,9 +191,8 @@ def _file_one(sub: Submission, roster: Roster, campaign: Campaign, issues: dict[
 
 
 def _counted(filed: Filed, found: list[Issue]) -> Filed:
-    every = [*filed.sub.issues, *found]
-    errors = sum(i.severity == ERROR for i in every)
-    return replace(filed, errors=errors, warnings=len(every) - errors, codes=tuple(i.code for i in every))
+    errors = sum(i.severity == ERROR for i in found)
+    return replace(filed, errors=errors, warnings=len(found) - errors, codes=tuple(i.code for i in found))
 
 
 def _received_by(filed: Filed, campaign: Campaign) -> bool:

@@ -22,12 +22,24 @@ from pathlib import Path
 
 from pipeline.config import Campaign, is_workday
 from pipeline.forms import (
+    APPLY_CREATE,
+    APPLY_IMPROVE,
+    INSPECTION,
+    MONTHLY,
+    QUARTERLY,
+    RECOGNITION,
     ROSTER,
     FormKind,
+    form_kinds,
+    review_kind,
 )
 from pipeline.write.forms import write_form
 
 # ---- vocabulary ------------------------------------------------------------------------------
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
 
 TOWNS = ("东山", "秣陵", "汤山", "淳化", "禄口", "江宁", "谷里", "湖熟", "横溪", "麒麟")
 PARENT_TOWNS = ("东山", "秣陵", "汤山", "淳化", "禄口")  # towns with a 片区学校党总支 above the branches
@@ -35,7 +47,8 @@ SCHOOLS = (  # school type, members low, members high
     ("小学", 8, 35), ("中心小学", 15, 45), ("实验小学", 20, 50), ("中学", 15, 50), ("初级中学", 12, 40),
     ("高级中学", 30, 60), ("幼儿园", 3, 12), ("中心幼儿园", 5, 15), ("职业学校", 20, 50),
 )
-NUMBERED = ("小学", "中学", "幼儿园")  # types that get 第二…, 第三… schools once the plain ones run out
+# Types that get 第二…, 第三… schools once the plain ones run out.
+NUMBERED = ("小学", "实验小学", "中学", "初级中学", "幼儿园")
 EXCLUDED = {("江宁", "高级中学"), ("秣陵", "中学")}  # clash with the special units below
 SPECIALS = (  # unit, branch type, branch name, members
     ("江宁区教育局机关", "联合支部", "江宁区教育局机关联合支部", 26),
@@ -48,30 +61,38 @@ TYPOS = {"秣": "抹", "淳": "醇", "熟": "孰", "麟": "林", "禄": "陆", "
          "东": "冬", "横": "恒", "麒": "骐", "陵": "凌", "山": "三"}
 UNKNOWN_BRANCH = "江宁区青龙山学校党支部"  # a school that is not (yet) on the roster
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许沈曾彭吕苏蒋蔡丁魏叶潘杜夏汪陆顾"
-GIVEN = ("建国", "海燕", "志强", "丽华", "晓东", "秀英", "文杰", "红梅", "春燕", "国平", "敏", "静", "伟", "芳",
-         "军", "勇", "霞", "娟", "丹", "俊", "磊", "玲", "斌", "慧", "宏", "洁", "颖", "峰", "艳", "新华", "卫东",
-         "美玲", "立新", "明", "雪梅", "晓燕", "永红", "建华", "玉兰", "德明", "子涵", "思远", "婷婷", "亚军")
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯董程曹袁邓许沈曾彭吕苏蒋蔡丁魏叶潘杜"
+GIVEN = _words(
+    "建国 海燕 志强 丽华 晓东 秀英 文杰 红梅 春燕 国平 敏 静 伟 芳 军 勇 霞 娟 丹 俊 磊 玲 斌 "
+    "慧 宏 洁 颖 峰 艳 新华 卫东 美玲 立新 明 雪梅 晓燕 永红 建华 玉兰 德明 子涵 思远 婷婷 "
+    "亚军"
+)
 
-BRAND_A = ("红烛", "先锋", "红帆", "薪火", "师德", "润心", "阳光", "书香", "红韵", "初心", "春晖", "同心", "明德")
-BRAND_B = ("领航", "引领", "铸魂", "育人", "润泽", "同行", "筑梦", "聚力", "护航", "行动", "工程")
+BRAND_A = _words("红烛 先锋 红帆 薪火 师德 润心 阳光 书香 红韵 初心 春晖 同心 明德")
+BRAND_B = _words("领航 引领 铸魂 育人 润泽 同行 筑梦 聚力 护航 行动 工程")
 BRANDS = ("党建引领 润泽童心", "红烛先锋", "一个党员一面旗", "红心向党 育人为本", "立德树人 薪火相传",
           "春风化雨 润物无声", "党旗下的好老师", "红领巾心向党")
 LONG_BRAND = "党建引领促发展 立德树人育新人"
 
-CARRIERS = ("党员先锋岗", "主题党日", "师德师风建设", "志愿服务", "课堂教学", "青蓝结对", "家校共育", "结对帮扶")
-ACTIVITIES = ("主题党日活动", "党员示范课展示", "师德师风专题学习", "党员志愿服务进社区", "青蓝结对汇报课",
-              "群众路线教育实践活动专题学习", "社会主义核心价值观主题教育", "党员先锋岗亮岗承诺",
-              "结对帮扶学生家访", "“中国梦”主题演讲比赛", "红色经典诵读", "支部党员大会")
+CARRIERS = _words("党员先锋岗 主题党日 师德师风建设 志愿服务 课堂教学 青蓝结对 家校共育 结对帮扶")
+ACTIVITIES = _words(
+    "主题党日活动 党员示范课展示 师德师风专题学习 党员志愿服务进社区 青蓝结对汇报课 "
+    "群众路线教育实践活动专题学习 社会主义核心价值观主题教育 党员先锋岗亮岗承诺 "
+    "结对帮扶学生家访 “中国梦”主题演讲比赛 红色经典诵读 支部党员大会"
+)
 MONTH_ACTIVITIES = {7: "庆祝建党93周年党员大会", 9: "教师节师德承诺签名", 10: "国庆“我的中国梦”主题活动"}
-PLACES = ("学校会议室", "党员活动室", "多功能厅", "阶梯教室", "结对社区活动中心", "雨花台烈士陵园", "校园", "录播教室")
+PLACES = _words("学校会议室 党员活动室 多功能厅 阶梯教室 结对社区活动中心 雨花台烈士陵园 校园")
 MEDIA = (("江宁教育网", "网站"), ("江宁区教育局网站", "网站"), ("学校网站", "网站"), ("《江宁新闻》", "报刊"),
          ("《南京日报》", "报刊"), ("《江苏教育报》", "报刊"), ("校园宣传栏", "宣传栏"),
          ("学校微信公众号", "微信公众号"), ("江宁电视台", "其他"))
-TASKS = ("设立党员先锋岗并公开承诺", "开展党员示范课展示活动", "组织党员志愿服务进社区", "开展师德师风专题学习讨论",
-         "建立青蓝结对帮扶机制", "完善党员积分管理制度", "建设党员活动室和宣传阵地", "组织党员结对帮扶学困生",
-         "召开品牌创建推进会", "开展品牌创建成果展示", "编印品牌创建成果汇编")
-PACE_NOTES = ("{m}月底前完成", "每月推进，{m}月底前全部完成", "分阶段实施，按月报告进展", "{m}月底前完成并形成书面材料")
+TASKS = _words(
+    "设立党员先锋岗并公开承诺 开展党员示范课展示活动 组织党员志愿服务进社区 "
+    "开展师德师风专题学习讨论 建立青蓝结对帮扶机制 完善党员积分管理制度 "
+    "建设党员活动室和宣传阵地 组织党员结对帮扶学困生 召开品牌创建推进会 开展品牌创建成果展示 "
+    "编印品牌创建成果汇编"
+)
+PACE_NOTES = ("{m}月底前完成", "每月推进，{m}月底前全部完成", "分阶段实施，按月报告进展",
+              "{m}月底前完成并形成书面材料")
 INSPECTION_FINDINGS = (
     ("活动记录不够完整，缺少照片和签到材料", "补齐活动记录，规范资料归档"),
     ("任务推进滞后于任务分解表", "对照任务分解表加快进度，按月报告"),
@@ -150,7 +171,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "下月计划": (
         "继续推进任务分解表中的各项工作，确保按期完成。", "组织开展一次党员示范课展示活动。",
-        "加强活动资料的收集和整理。", "做好品牌创建的宣传报道工作。", "召开支部委员会，研究解决创建中存在的问题。",
+        "加强活动资料的收集和整理。", "做好品牌创建的宣传报道工作。",
+        "召开支部委员会，研究解决创建中存在的问题。",
     ),
     "工作进展": (
         "本季度支部按照创建方案扎实推进各项任务，完成了任务分解表中的阶段性目标。",
@@ -234,7 +256,8 @@ class Task:
         """Percent done by the end of `month`: linear from start to due at `pace`, in steps of 10."""
         if month < self.start:
             return 0
-        done = (_month_no(month) - _month_no(self.start) + 1) / (_month_no(self.due) - _month_no(self.start) + 1)
+        start = _month_no(self.start)
+        done = (_month_no(month) - start + 1) / (_month_no(self.due) - start + 1)
         return min(100, int(done * self.pace * 10) * 10)
 
 
@@ -291,7 +314,9 @@ def _month(no: int) -> str:
 
 
 def _cn(n: int) -> str:
-    """Chinese numeral for 1–99: 二, 十一, 二十三."""
+    """Chinese numeral for 1–99 (二, 十一, 二十三); Arabic digits beyond."""
+    if n >= 100:
+        return str(n)
     tens, ones = divmod(n, 10)
     return ((CN_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + (CN_DIGITS[ones] if ones else "")
 
@@ -392,8 +417,9 @@ def make_roster(rng: random.Random, count: int, campaign: Campaign) -> list[Bran
         school = unit.removeprefix("江宁区").removeprefix("江苏省").removeprefix("南京市")
         secretary = _person(rng)
         b = Branch(
-            code=f"JN{i:03d}", name=name, kind=kind, unit=unit if unit.startswith(("南京", "江苏")) else "南京市" + unit,
-            school=school, parent=f"江宁区{town}片区学校党总支" if town in PARENT_TOWNS and kind != "总支" else "",
+            code=f"JN{i:03d}", name=name, kind=kind,
+            unit=unit if unit.startswith(("南京", "江苏")) else "南京市" + unit, school=school,
+            parent=f"江宁区{town}片区学校党总支" if town in PARENT_TOWNS and kind != "总支" else "",
             secretary=secretary, contact=secretary if rng.random() < 0.3 else _person(rng), phone=_phone(rng),
             members=members,
             founded=dt.date(rng.randint(1985, campaign.year - 2), rng.randint(1, 12), rng.randint(1, 28)),
@@ -437,5 +463,371 @@ def assign_faults(rng: random.Random, roster: list[Branch], campaign: Campaign) 
 def _misspell(name: str) -> str:
     """Swap one character of the school's own name for a homophone, keeping the district prefix."""
     head, body = ("江宁区", name[3:]) if name.startswith("江宁区") else ("", name)
-    i = next(i for i, ch in enumerate(body) if ch in TYPOS)
+    i = next((i for i, ch in enumerate(body) if ch in TYPOS), -1)
+    if i < 0:
+        return name.replace("党", "", 1)  # no mistypable character: the 党 gets left out instead
     return head + body[:i] + TYPOS[body[i]] + body[i + 1:]
+
+
+# ---- applications ----------------------------------------------------------------------------
+
+def _brand(rng: random.Random) -> str:
+    if rng.random() < 0.35:
+        return rng.choice(BRANDS)
+    first = rng.choice(BRAND_A)
+    return first + rng.choice([w for w in BRAND_B if w != first])
+
+
+def _application_date(rng: random.Random, b: Branch, campaign: Campaign, timing: str) -> dt.date:
+    """In the window; `late` after its rolled last day; a branch founded later gets its 30 days."""
+    deadline = campaign.application_deadline_for(b.founded)
+    if b.founded > campaign.application.start:
+        latest = min(b.founded + dt.timedelta(days=25), deadline)
+        return _workday(rng, b.founded + dt.timedelta(days=7), latest)
+    if timing == "late":
+        return _workday(rng, deadline + dt.timedelta(days=1), deadline + dt.timedelta(days=9))
+    if timing == "last_day":
+        return deadline
+    return _workday(rng, campaign.application.start, deadline - dt.timedelta(days=1))
+
+
+def _tasks(rng: random.Random, b: Branch, campaign: Campaign, brand: str, filed: dt.date,
+           collective: bool) -> list[Task]:
+    """3–6 tasks, the plan first, due in the campaign's months (through the review month)."""
+    first = max(_month_no(campaign.months[0]), filed.year * 12 + filed.month - 1)
+    last = max(first, campaign.review.end.year * 12 + campaign.review.end.month - 1)
+    n = rng.randint(3, 6)
+    contents = [f"制定“{brand}”品牌创建实施方案", *rng.sample(TASKS, n - 1)]
+    dues = [first, *sorted(rng.randint(first, last) for _ in range(n - 1))]
+    tasks = []
+    for seq, (content, due) in enumerate(zip(contents, dues, strict=True), start=1):
+        owner = "全体党员" if collective and seq == 2 else rng.choice(b.people)
+        due_month = _month(due)
+        written: object = due_month
+        if rng.random() < 0.25:
+            written = campaign.period_bounds(due_month)[1]
+        pace = rng.uniform(0.75, 1.25) + (b.diligence - 0.8) * 0.5
+        tasks.append(Task(seq, content, owner, due_month, written, _month(rng.randint(first, due)), pace))
+    return tasks
+
+
+def _task_rows(rng: random.Random, tasks: list[Task]) -> list[dict[str, object]]:
+    return [{"序号": t.seq, "任务内容": t.content, "承办人": t.owner, "完成时限": t.written,
+             "进度要求": rng.choice(PACE_NOTES).format(m=int(t.due[5:]))} for t in tasks]
+
+
+def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Campaign,
+                      faults: dict[str, Branch], timing: str, revise: bool) -> Application:
+    """The branch's 申报表 (创建 or 完善) with its task breakdown; `revise` adds a corrected copy."""
+    kind = APPLY_IMPROVE if rng.random() < 0.4 else APPLY_CREATE
+    brand = LONG_BRAND if faults.get("long_brand") is b else _brand(rng)
+    filed = _application_date(rng, b, campaign, timing)
+    tasks = _tasks(rng, b, campaign, brand, filed, faults.get("collective_owner") is b)
+    name, code = _as_written(rng, b)
+    ctx = _ctx(b, brand)
+    phone = b.phone
+    if faults.get("short_phone") is b:
+        phone = f"1{rng.choice('358')}{rng.randrange(10**8):08d}"  # one digit short
+    values: dict[str, object] = {
+        "支部名称": name, "支部编码": code, "所在单位": b.unit, "支部书记": b.secretary, "联系人": b.contact,
+        "联系电话": phone, "党员人数": b.members, "品牌名称": brand, "填报日期": filed,
+    }
+    for label in kind.labels:
+        if label in PHRASES:
+            values[label] = _text(rng, label, ctx)
+    if faults.get("placeholder") is b:
+        values["保障措施"] = "略"
+    rel = _file_name(b, kind.title)
+    written = inbox.write(f"申报/{rel}", kind, values, {"任务分解": _task_rows(rng, tasks)}, filed)
+    for fault, what in (("long_brand", f"品牌名称超过 10 个字（“{brand}”）"),
+                        ("collective_owner", "任务分解表第 2 项承办人写作“全体党员”"),
+                        ("placeholder", "保障措施只填了“略”"),
+                        ("short_phone", f"联系电话位数不足（{phone}）")):
+        if faults.get(fault) is b:
+            inbox.flag(what, written)
+    if revise:
+        # The branch sends a corrected version a few days later, with one more task.
+        filed = _workday(rng, filed + dt.timedelta(days=2), filed + dt.timedelta(days=8))
+        extra = rng.choice([t for t in TASKS if t not in {x.content for x in tasks}])
+        last = tasks[-1]
+        tasks = [*tasks, Task(len(tasks) + 1, extra, rng.choice(b.people), last.due, last.due, last.start,
+                              last.pace)]
+        values["填报日期"] = filed
+        inbox.write(f"申报/{rel.removesuffix('.xlsx')}（修改版）.xlsx", kind, values,
+                    {"任务分解": _task_rows(rng, tasks)}, filed)
+    return Application(kind, brand, filed, tasks)
+
+
+# ---- monthly checks --------------------------------------------------------------------------
+
+def _activities(rng: random.Random, b: Branch, month: str, count: int) -> list[dict[str, object]]:
+    first, last = Campaign.period_bounds(month)
+    special = MONTH_ACTIVITIES.get(int(month[5:]))
+    rows = []
+    for i in range(count):
+        name = special if special and i == 0 else rng.choice(ACTIVITIES)
+        rows.append({"活动日期": _workday(rng, first, last), "活动名称": name,
+                     "参与人数": rng.randint(max(1, b.members // 2), b.members + rng.randint(0, 20)),
+                     "活动载体": b.carrier if rng.random() < 0.6 else rng.choice(CARRIERS),
+                     "活动地点": rng.choice(PLACES)})
+    return sorted(rows, key=lambda r: r["活动日期"])  # type: ignore[arg-type, return-value]
+
+
+def _percent(b: Branch, pct: int) -> object:
+    return {"int": pct, "pct": f"{pct}%", "frac": pct / 100}[b.pct_style]
+
+
+def _progress_rows(b: Branch, app: Application, month: str) -> list[dict[str, object]]:
+    rows = []
+    for t in app.tasks:
+        pct = t.progress(month)
+        state = ("已完成" if pct == 100 else "未开始" if pct == 0 else
+                 "已延期" if month > t.due else "进行中")
+        note = {"已完成": "已按期完成", "已延期": "受教学工作影响进度滞后，下月加快推进"}.get(state, "")
+        rows.append({"任务序号": t.seq, "进展状态": state, "完成比例": _percent(b, pct), "说明": note})
+    return rows
+
+
+def _monthly(rng: random.Random, b: Branch, app: Application | None, month: str, filed: dt.date,
+             name: str, code: str) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
+    activities = _activities(rng, b, month, rng.choice((0, 1, 1, 2, 2, 3)))
+    ctx = _ctx(b, app.brand if app else "党建品牌", len(activities))
+    values: dict[str, object] = {
+        "支部名称": name, "支部编码": code, "检查月份": month, "填报人": b.contact, "填报日期": filed,
+        **{label: _text(rng, label, ctx) for label in ("本月小结", "存在问题", "下月计划")},
+    }
+    quiet = app is None or app.filed > filed or rng.random() < 0.08
+    return values, {"活动记录": activities, "任务进度": [] if quiet else _progress_rows(b, app, month)}
+
+
+def write_monthly(inbox: _Inbox, rng: random.Random, b: Branch, app: Application, campaign: Campaign,
+                  faults: dict[str, Branch], revise_month: str | None) -> list[str]:
+    """One 月检查表 per month the branch owes, with gaps, late ones and an optional revision."""
+    written = []
+    for month in campaign.months:
+        bad = faults.get("bad_month") is b and month == campaign.months[-1]
+        if not _active(b, month, campaign) or (
+                not bad and month != revise_month and rng.random() < (1 - b.diligence) * 0.5):
+            continue
+        filed = _filed(rng, b, month, campaign)
+        values, tables = _monthly(rng, b, app, month, filed, *_as_written(rng, b))
+        if bad:  # typed the filing month instead of the month reported on
+            values["检查月份"] = _month(_month_no(campaign.months[-1]) + 1)
+        folder, title = f"月检查/{month}", f"{int(month[5:])}月检查表"
+        rel = inbox.write(f"{folder}/{_file_name(b, title)}", MONTHLY, values, tables, filed)
+        written.append(rel)
+        if bad:
+            inbox.flag(f"检查月份填成 {values['检查月份']}（不在检查月份之内）", rel)
+        if month == revise_month:
+            filed = _workday(rng, filed + dt.timedelta(days=1), filed + dt.timedelta(days=6))
+            values["填报日期"] = filed
+            values["本月小结"] = str(values["本月小结"]) + "（补充本月党员志愿服务活动情况。）"
+            tables["活动记录"] = tables["活动记录"] + _activities(rng, b, month, 1)
+            inbox.write(f"{folder}/{_file_name(b, title + '（修改版）')}", MONTHLY, values, tables, filed)
+    return written
+
+
+def write_unknown(inbox: _Inbox, rng: random.Random, campaign: Campaign) -> None:
+    """A monthly check from a school that is not on the roster."""
+    school = UNKNOWN_BRANCH.removeprefix("江宁区").removesuffix("党支部")
+    stranger = Branch("", UNKNOWN_BRANCH, "支部", "南京市江宁区" + school, school, "", _person(rng),
+                      _person(rng), _phone(rng), 12, campaign.application.start, carrier=rng.choice(CARRIERS))
+    month = campaign.months[min(1, len(campaign.months) - 1)]
+    filed = _filed(rng, stranger, month, campaign)
+    values, tables = _monthly(rng, stranger, None, month, filed, UNKNOWN_BRANCH, "")
+    rel = f"月检查/{month}/{stranger.short}{int(month[5:])}月份检查表.xlsx"
+    inbox.write(rel, MONTHLY, values, tables, filed)
+    inbox.flag(f"支部名称“{UNKNOWN_BRANCH}”不在支部名册中", rel)
+
+
+# ---- quarterly reports -----------------------------------------------------------------------
+
+def _publicity(rng: random.Random, b: Branch, quarter: str, filed: dt.date) -> list[dict[str, object]]:
+    first, last = Campaign.period_bounds(quarter)
+    rows = []
+    for _ in range(rng.choice((0, 1, 1, 2, 3))):
+        media, channel = rng.choice(MEDIA)
+        rows.append({"发布日期": _workday(rng, first, min(last, filed)), "渠道": channel,
+                     "标题": f"{b.school}开展{rng.choice(ACTIVITIES)}", "发布媒体": media})
+    return sorted(rows, key=lambda r: r["发布日期"])  # type: ignore[arg-type, return-value]
+
+
+def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Application, campaign: Campaign,
+                    faults: dict[str, Branch], revise_quarter: str | None) -> None:
+    """One 季度汇报表 per quarter the branch owes; the misspelled branch name sits in one of them."""
+    typo_quarter = campaign.quarters[min(1, len(campaign.quarters) - 1)]
+    for quarter in campaign.quarters:
+        typo = faults.get("misspelled") is b and quarter == typo_quarter
+        if not _active(b, quarter, campaign) or (
+                not typo and quarter != revise_quarter and rng.random() < (1 - b.diligence) * 0.6):
+            continue
+        filed = _filed(rng, b, quarter, campaign)
+        name, code = (_misspell(b.name), "") if typo else _as_written(rng, b)
+        satisfaction = rng.randint(88, 99)
+        values: dict[str, object] = {
+            "支部名称": name, "支部编码": code, "季度": quarter, "填报人": b.contact, "填报日期": filed,
+            "群众满意度": f"{satisfaction}%" if rng.random() < 0.5 else satisfaction / 100,
+            **{label: _text(rng, label, _ctx(b, app.brand, rng.randint(3, 8)))
+               for label in ("工作进展", "取得成效", "存在问题", "下季度打算")},
+        }
+        tables = {"宣传报道": _publicity(rng, b, quarter, filed)}
+        title = f"第{_cn(int(quarter[-1]))}季度汇报表"
+        folder = f"季度汇报/{quarter[:4]}年第{_cn(int(quarter[-1]))}季度"
+        rel = inbox.write(f"{folder}/{_file_name(b, title)}", QUARTERLY, values, tables, filed)
+        if typo:
+            inbox.flag(f"支部名称写错（“{name}”，应为“{b.name}”），未填支部编码", rel)
+        if quarter == revise_quarter:
+            filed = _workday(rng, filed + dt.timedelta(days=1), filed + dt.timedelta(days=5))
+            values["填报日期"] = filed
+            tables["宣传报道"] = tables["宣传报道"] + _publicity(rng, b, quarter, filed)[:1]
+            inbox.write(f"{folder}/{_file_name(b, title + '（修改版）')}", QUARTERLY, values, tables, filed)
+
+
+# ---- recognition -----------------------------------------------------------------------------
+
+def write_recognition(inbox: _Inbox, rng: random.Random, b: Branch, app: Application,
+                      campaign: Campaign) -> None:
+    """Most branches still active in November apply for recognition; a few apply late."""
+    window = campaign.recognition
+    if (b.dissolved is not None and b.dissolved <= window.end) or rng.random() > 0.35 + 0.55 * b.diligence:
+        return
+    if rng.random() < 0.05:
+        day = _workday(rng, window.end + dt.timedelta(days=1), window.end + dt.timedelta(days=5))
+    else:
+        day = _workday(rng, window.start + dt.timedelta(days=2), window.end - dt.timedelta(days=1))
+    name, code = _as_written(rng, b)
+    ctx = _ctx(b, app.brand)
+    values: dict[str, object] = {"支部名称": name, "支部编码": code, "品牌名称": app.brand, "申请日期": day}
+    values.update({label: _text(rng, label, ctx) for label in ("创建成效", "示范作用", "佐证材料")})
+    inbox.write(f"认定申请/{_file_name(b, '认定申请表')}", RECOGNITION, values, {}, day)
+
+
+# ---- the committee's inspections and the reviewers' scores -----------------------------------
+
+def write_inspections(inbox: _Inbox, rng: random.Random, roster: list[Branch], campaign: Campaign) -> None:
+    """Two rounds: a scheduled one early on, a mixed one later with a couple of 未整改 findings."""
+    staff = [_person(rng) for _ in range(4)]
+    months = campaign.months
+    rounds = ((months[min(1, len(months) - 1)], "定期督查记录", False),
+              (months[max(len(months) - 2, 0)], "督查记录表", True))
+    for month, title, later in rounds:
+        first, last = Campaign.period_bounds(month)
+        present = [b for b in roster if b.founded <= first and (b.dissolved is None or b.dissolved > last)]
+        visited = rng.sample(present, max(1, round(len(present) * 0.35)))
+        unfixed = set(map(id, visited[:2])) if later else set()
+        rows = []
+        for b in visited:
+            finding = rng.random() < 0.5 or id(b) in unfixed
+            problem, demand = rng.choice(INSPECTION_FINDINGS) if finding else ("无", "")
+            state = rng.choice(("已整改", "已整改", "整改中")) if finding else ""
+            state = "未整改" if id(b) in unfixed else state
+            score = rng.randint(12, 17) / 2 if finding else rng.randint(17, 20) / 2
+            rows.append({"督查日期": _workday(rng, first, last), "支部名称": b.name,
+                         "督查方式": rng.choice(("定期", "不定期")) if later else "定期",
+                         "督查人": "、".join(rng.sample(staff, 2)), "发现问题": problem, "整改要求": demand,
+                         "整改情况": state, "评分": score})
+        rows.sort(key=lambda r: (r["督查日期"], r["支部名称"]))  # type: ignore[arg-type, return-value]
+        note = f"督查单位：江宁区教育局党工委　　记录人：{staff[0]}"
+        rel = f"督查/{first.year}年{first.month}月{title}.xlsx"
+        inbox.write(rel, INSPECTION, {}, {"督查记录": rows}, last, note)
+
+
+def write_reviews(inbox: _Inbox, rng: random.Random, roster: list[Branch], apps: dict[str, Application],
+                  campaign: Campaign, reviewers: int = 5) -> None:
+    """One 评审评分表 per reviewer; a reviewer may leave a branch out."""
+    kind = review_kind(campaign)
+    window = campaign.review
+    reviewed = [b for b in roster if b.code in apps and (b.dissolved is None or b.dissolved > window.start)]
+    for i in range(1, reviewers + 1):
+        reviewer, bias, halves = _person(rng), rng.uniform(-0.06, 0.06), rng.random() < 0.5
+        day = _workday(rng, window.start + dt.timedelta(days=7),
+                       min(window.end, window.start + dt.timedelta(days=23)))
+        skipped = set(rng.sample(range(len(reviewed)), 1 if len(reviewed) > 1 and i in (2, 4) else 0))
+        rows = []
+        for j, b in enumerate(reviewed):
+            if j in skipped:
+                continue
+            row: dict[str, object] = {"支部名称": b.name, "支部编码": b.code}
+            for item in campaign.review_items:
+                q = min(1.0, max(0.3, b.quality + bias + rng.gauss(0, 0.05)))
+                row[item.item] = round(q * item.max * 2) / 2 if halves else round(q * item.max, 1)
+            row["备注"] = rng.choice(REVIEW_NOTES)
+            rows.append(row)
+        values: dict[str, object] = {"评审人": reviewer, "评审日期": day}
+        inbox.write(f"评审/评审专家{i}.xlsx", kind, values, {"评审评分": rows}, day)
+
+
+# ---- the whole inbox -------------------------------------------------------------------------
+
+README = """样例数据说明
+
+本文件夹中的文件全部是样例数据（合成数据），由 `pipeline demo` 命令自动生成
+（{branches} 个支部，随机种子 {seed}），仅用于演示和测试“一支部一品牌”创建活动的
+收件、汇总、催报和评分流程。其中的支部、人员、电话、品牌均为虚构，不代表任何真实单位。
+正式使用前，请删除本文件夹中的全部样例文件，换成局党工委的支部名册和各支部实际报送的
+Excel 文件（子文件夹、文件名不限）。
+
+文件夹说明：
+  支部名册.xlsx   局党工委维护的支部名册
+  申报/           品牌创建、品牌完善申报表（含任务分解表）
+  月检查/         月检查表，按月份分文件夹
+  季度汇报/       季度汇报表
+  认定申请/       认定申请表
+  督查/           局党工委督查记录表
+  评审/           评审专家评分表
+  邮件附件/       从邮箱重复下载的附件（与其他文件内容完全相同）
+
+样例中有意设置的问题（用于演示问题清单和退回通知）：
+{mistakes}
+另有：部分支部缺报、逾期报送；个别支部报送了修改版（文件名带“（修改版）”）；
+一个支部年中新成立、一个支部中途撤销（见支部名册）。
+"""
+
+
+def write_readme(out: Path, branches: int, seed: int, mistakes: list[tuple[str, str]]) -> None:
+    lines = "\n".join(f"  - {what}：{rel}" for what, rel in mistakes)
+    text = README.format(branches=branches, seed=seed, mistakes=lines)
+    (out / "说明.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
+
+
+def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> dict[str, int]:
+    """Write a synthetic inbox of `branches` branches into `out`; return the number of files per kind.
+
+    Files of the same names are overwritten; nothing else in `out` is touched.
+    """
+    if branches < 1:
+        raise ValueError("支部数至少为 1")
+    rng = random.Random(seed)
+    inbox = _Inbox(out)
+    roster = make_roster(rng, branches, campaign)
+    faults = assign_faults(rng, roster, campaign)
+    spare = [b for b in roster if b not in faults.values() and b.dissolved is None
+             and b.founded < campaign.application.start]
+    rng.shuffle(spare)
+    revised = {"application": spare[0:1], "monthly": spare[1:2], "quarterly": spare[2:3]}
+    late = spare[3:3 + max(1, branches // 12)]
+    last_day = spare[3 + len(late):4 + len(late)]
+
+    out.mkdir(parents=True, exist_ok=True)
+    write_roster(inbox, roster, campaign)
+    apps: dict[str, Application] = {}
+    for b in roster:
+        timing = "late" if b in late else "last_day" if b in last_day else "normal"
+        apps[b.code] = write_application(inbox, rng, b, campaign, faults, timing, b in revised["application"])
+    monthly: list[str] = []
+    for b in roster:
+        revise_month = campaign.months[min(1, len(campaign.months) - 1)] if b in revised["monthly"] else None
+        monthly += write_monthly(inbox, rng, b, apps[b.code], campaign, faults, revise_month)
+        revise_quarter = campaign.quarters[-1] if b in revised["quarterly"] else None
+        write_quarterly(inbox, rng, b, apps[b.code], campaign, faults, revise_quarter)
+        write_recognition(inbox, rng, b, apps[b.code], campaign)
+    write_unknown(inbox, rng, campaign)
+    write_inspections(inbox, rng, roster, campaign)
+    write_reviews(inbox, rng, roster, apps, campaign)
+    if monthly:
+        original = rng.choice(monthly)
+        copy = f"邮件附件/{Path(original).name}"
+        inbox.copy(original, copy, MONTHLY, campaign.period_bounds(campaign.months[-1])[1])
+        inbox.flag(f"与 {original} 内容完全相同的重复文件", copy)
+    write_readme(out, branches, seed, inbox.mistakes)
+    return {k.key: inbox.counts[k.key] for k in form_kinds(campaign) if inbox.counts[k.key]}

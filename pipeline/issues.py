@@ -33,7 +33,7 @@ class Rule:
     message: str  # may use {field} {value} and rule-specific names
     fix: str
 
-    def issue(self, file: str, sheet: str, cell: str, field: str, value: object = "", **kw: object) -> Issue:
+    def issue(self, file: str, sheet: str, cell: str, field: str, value: object = "", /, **kw: object) -> Issue:
         text = "" if value is None else str(value)
         names = {"field": field, "value": text, **kw}
         return Issue(self.code, self.severity, file, sheet, cell, field, text,
@@ -90,6 +90,6 @@ RULES: dict[str, Rule] = {r.code: r for r in (
 )}
 
 
-def issue(code: str, file: str, sheet: str, cell: str, field: str, value: object = "", **kw: object) -> Issue:
+def issue(code: str, file: str, sheet: str, cell: str, field: str, value: object = "", /, **kw: object) -> Issue:
     """Build an issue from the catalogue; the catalogue keeps codes, severities and wording in one place."""
     return RULES[code].issue(file, sheet, cell, field, value, **kw)

@@ -73,7 +73,7 @@ def monthly(inbox: Path, code: str, name: str, month: str, *, filed: dt.date | N
     record.update(values)
     activities = [{"活动日期": dt.date(year, mon, 10), "活动名称": "主题党日", "参与人数": 10}]
     rows = [{"任务序号": t, "进展状态": s, "完成比例": p} for t, s, p in (progress or [])]
-    return write(inbox / (file or f"月检查/{month}/{code}.xlsx"), MONTHLY, record,
+    return write(inbox / (file or f"月检查/{month}/{code or name}.xlsx"), MONTHLY, record,
                  {"活动记录": activities, "任务进度": rows})
 
 

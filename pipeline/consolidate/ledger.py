@@ -6,6 +6,8 @@ clerk sees in the ledger is exactly what was counted.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from pipeline.assess import CODE, NAME, Assessment, Filed
@@ -18,7 +20,8 @@ SHEETS = ("申报", "任务分解", "月检查", "活动记录", "任务进度",
 APPLICATION_TYPE = {"apply_create": "创建", "apply_improve": "完善"}
 
 
-def ledger_frames(assessment: Assessment, review_labels: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+def ledger_frames(assessment: Assessment, review_labels: tuple[str, ...],
+                  as_of: dt.date) -> dict[str, pd.DataFrame]:
     acc = assessment.accepted
     apps = acc.get("application", ())
     monthly, quarterly = acc.get("monthly", ()), acc.get("quarterly", ())
@@ -32,11 +35,20 @@ def ledger_frames(assessment: Assessment, review_labels: tuple[str, ...]) -> dic
         "季度汇报": _forms(quarterly, QUARTERLY.labels),
         "宣传报道": _tables(quarterly, "宣传报道", ("季度",)),
         "认定申请": _forms(acc.get("recognition", ()), RECOGNITION.labels),
-        "督查记录": _row_tables(acc.get("inspection", ()), "督查记录", INSPECTION.tables[0].labels, ()),
+        "督查记录": _inspected_by(_row_tables(acc.get("inspection", ()), "督查记录", INSPECTION.tables[0].labels, ()),
+                              as_of),
         "评审评分": _row_tables(acc.get("review", ()), "评审评分", ("支部名称", "支部编码", *review_labels, "备注"),
                             ("评审人", "评审日期")),
     }
     return {name: frames[name] for name in SHEETS}
+
+
+def _inspected_by(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """An inspection dated after as_of had not happened yet at that date."""
+    if frame.empty:
+        return frame
+    keep = frame["督查日期"].map(lambda d: not isinstance(d, dt.date) or d <= as_of)
+    return frame[keep].reset_index(drop=True)
 
 
 def _union(*labels: tuple[str, ...]) -> tuple[str, ...]:

@@ -63,11 +63,9 @@ def write_form(
 
     `values` is keyed by field label; `tables` by `TableSpec.name` (the table's sheet name is
     accepted too), each row keyed by column label. Row keys that are not columns of the table
-    become extra columns after the described ones. `note` is row 2 of a table-only kind.
+    become extra columns after the described ones, and value keys that are not fields of the kind
+    extra label rows after the described fields. `note` is row 2 of a table-only kind.
     """
-    unknown = sorted(set(values) - set(kind.labels))
-    if unknown:
-        raise ValueError(f"{kind.title} 没有这些栏目：{'、'.join(unknown)}")
     rows_by_table = _rows_by_table(kind, tables)
     workbook = Workbook(
         str(target) if isinstance(target, Path) else target,
@@ -155,7 +153,7 @@ def _write_value(
     elif isinstance(value, int | float) and not isinstance(value, bool):
         num_format = ""
         if spec.type == "percent" and 0 <= value <= 1:
-            num_format = "0%" if round(value * 100, 6).is_integer() else "0.0%"
+            num_format = "0%" if float(round(value * 100, 6)).is_integer() else "0.0%"
         ws.write_number(row, col, value, styles.get(base, num_format, wrap))
     else:
         ws.write_string(row, col, str(value), styles.get(base, wrap=wrap))
@@ -279,11 +277,13 @@ def _write_form_kind(
     ws = workbook.add_worksheet(kind.sheet)
     below = [t for t in kind.tables if t.sheet == kind.sheet]
     columns = max([FORM_COLUMNS] + [len(_columns(t, rows_by_table[t.name])) for t in below])
-    widths = [max(text_width(f.label) + 1 + 4 for f in kind.fields)] + [VALUE_WIDTH] * (columns - 1)
+    label_width = max(text_width(label) + 1 + 4 for label in (*kind.labels, *values))
+    widths = [label_width] + [VALUE_WIDTH] * (columns - 1)
     _title_row(ws, styles, 0, form_title(kind), columns, "title")
     value_width = sum(widths[1:])
     row = 1
-    for spec in kind.fields:
+    fields = list(kind.fields) + [FieldSpec(label) for label in values if label not in kind.labels]
+    for spec in fields:
         value = values.get(spec.label)
         label = spec.label + ("*" if spec.required else "")
         ws.write_string(row, 0, label, styles.get("label"))

@@ -1,0 +1,188 @@
+"""积分卡.xlsx (SPEC §8): one row per active branch — every rubric item, total, rank and grade.
+
+Also the table writer the other score workbooks share (年度考核表 汇总, 表彰建议名单): a title row, a note
+row, the header, typed cells (scores are numbers shown with one decimal, text through write_string),
+lightly coloured grades, frozen header, filter, widths that fit Chinese, A4 print setup.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pipeline.config import Campaign
+from pipeline.write.common import FONT, Formats, column_widths, display_width, finish_sheet, new_workbook
+
+TITLE = "“一支部一品牌”创建活动积分卡"
+FILE = "积分卡.xlsx"
+SHEET = "积分卡"
+FIXED_TEXT = ("支部编码", "支部名称", "品牌名称", "申报类型")
+# Grade colours by position in campaign.grades (best first); anything below the last floor is 不合格.
+GRADE_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6")
+FAIL_COLOUR = "#FFC7CE"
+LINE_HEIGHT = 14.0  # points per line of 10-pt text
+
+
+# ---- small shared helpers ------------------------------------------------------------------
+
+def plain(value: Any) -> Any:
+    """numpy scalars → Python values (write_cell dispatches on int/float)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def text_of(value: Any) -> str:
+    """A cell's text: '' for missing, whole numbers without '.0'."""
+    value = plain(value)
+    if missing(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def num(value: float) -> str:
+    """10.0 → '10', 2.5 → '2.5'."""
+    return f"{value:g}"
+
+
+def rows_for(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (East Asian = 2)."""
+    usable = max(width - 2, 4)
+    return sum(max(1, math.ceil(display_width(line) / usable)) for line in (text.split("\n") or [""]))
+
+
+def merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: Format,
+                last_row: int | None = None) -> None:
+    """A merged range holding text, written with write_string (never a formula or link)."""
+    bottom = row if last_row is None else last_row
+    if first == last and bottom == row:
+        ws.write_string(row, first, text, fmt)
+        return
+    ws.merge_range(row, first, bottom, last, "", fmt)
+    ws.write_string(row, first, text, fmt)
+
+
+def grade_formats(book: Workbook, campaign: Campaign, **extra: Any) -> dict[str, Format]:
+    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "align": "center", "border": 1, **extra}
+    out = {name: book.add_format({**base, "bg_color": GRADE_COLOURS[min(i, len(GRADE_COLOURS) - 1)]})
+           for i, (name, _) in enumerate(campaign.grades)}
+    out.setdefault("不合格", book.add_format({**base, "bg_color": FAIL_COLOUR}))
+    return out
+
+
+def grade_rule(campaign: Campaign) -> str:
+    floors = [f"{name} ≥ {num(floor)} 分" for name, floor in campaign.grades]
+    return "，".join(floors) + "，其余为不合格"
+
+
+def rubric_note(campaign: Campaign) -> str:
+    items = "、".join(f"{r.item} {num(r.max)}" for r in campaign.rubric)
+    total = sum(r.max for r in campaign.rubric)
+    return f"各项满分：{items}（合计 {num(total)} 分）。分数保留一位小数显示；等次：{grade_rule(campaign)}；同分同名次。"
+
+
+def card_columns(campaign: Campaign) -> list[str]:
+    return [*FIXED_TEXT, *(r.item for r in campaign.rubric), "总分", "排名", "等次"]
+
+
+def card_kinds(campaign: Campaign) -> dict[str, str]:
+    return {**{r.item: "number" for r in campaign.rubric}, "总分": "total", "排名": "integer", "等次": "grade"}
+
+
+# ---- the table sheet -----------------------------------------------------------------------
+
+class TableFormats:
+    """Formats the score tables add to the common ones."""
+
+    def __init__(self, book: Workbook, campaign: Campaign) -> None:
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        self.common = Formats(book)
+        self.note = book.add_format({**base, "font_color": "#595959", "text_wrap": True})
+        self.total = book.add_format({**base, "border": 1, "bold": True, "num_format": "0.0"})
+        self.rank = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
+        self.link = book.add_format({**base, "border": 1, "align": "center", "font_color": "#0563C1",
+                                     "underline": 1})
+        self.grades = grade_formats(book, campaign)
+
+
+def table_sheet(book: Workbook, tf: TableFormats, name: str, frame: pd.DataFrame, *, title: str, note: str,
+                kinds: dict[str, str], landscape: bool = True, links: Sequence[str] | None = None,
+                wide: dict[str, float] | None = None, freeze_cols: int = 0) -> Worksheet:
+    """Title, note, header, rows. kinds: number/total (0.0), integer, grade; anything else is text.
+
+    `links`: one target sheet per row, added as a last column 考核表 with an internal link.
+    `wide`: fixed widths for wrapped text columns.
+    """
+    fmt = tf.common
+    ws = book.add_worksheet(name)
+    columns = [str(c) for c in frame.columns] + (["考核表"] if links is not None else [])
+    shown = frame.copy()
+    if links is not None:
+        shown["考核表"] = ["查看"] * len(frame)
+    widths = column_widths(shown, minimum=7)
+    for c, col in enumerate(columns):
+        if wide and col in wide:
+            widths[c] = wide[col]
+    last = len(columns) - 1
+    merged_text(ws, 0, 0, last, title, fmt.title)
+    ws.set_row(0, 26)
+    merged_text(ws, 1, 0, last, note, tf.note)
+    ws.set_row(1, rows_for(note, sum(widths) * 0.95) * LINE_HEIGHT + 4)
+    header = 2
+    for c, col in enumerate(columns):
+        ws.write_string(header, c, col, fmt.header)
+    for r, values in enumerate(frame.itertuples(index=False), start=header + 1):
+        for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
+            _cell(ws, r, c, plain(value), kinds.get(str(col), "text"), tf)
+        if links is not None:
+            target = links[r - header - 1].replace("'", "''")
+            ws.write_url(r, last, f"internal:'{target}'!A1", tf.link, string="查看", tip="打开该支部的年度考核表")
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    finish_sheet(ws, header, len(frame), len(columns), landscape)
+    if freeze_cols:
+        ws.freeze_panes(header + 1, freeze_cols)
+    return ws
+
+
+def _cell(ws: Worksheet, row: int, col: int, value: Any, kind: str, tf: TableFormats) -> None:
+    fmt = tf.common
+    if kind in ("number", "total", "integer") and isinstance(value, int | float) and not isinstance(value, bool) \
+            and not missing(value):
+        style = {"number": fmt.number, "total": tf.total, "integer": tf.rank}[kind]
+        ws.write_number(row, col, float(value) if kind != "integer" else int(value), style)
+    elif kind == "grade" and not missing(value):
+        ws.write_string(row, col, str(value), tf.grades.get(str(value), fmt.center))
+    elif missing(value) or value == "":
+        ws.write_blank(row, col, None, fmt.text)
+    else:
+        ws.write_string(row, col, text_of(value), fmt.text)
+
+
+def card_frame(card: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """The scorecard in its fixed column order (missing columns empty, extra columns dropped)."""
+    return card.reindex(columns=card_columns(campaign)).reset_index(drop=True)
+
+
+# ---- 积分卡.xlsx ---------------------------------------------------------------------------
+
+def write_scorecard(outbox: Path, card: pd.DataFrame, campaign: Campaign) -> None:
+    book = new_workbook(outbox / FILE, campaign.as_of)
+    tf = TableFormats(book, campaign)
+    title = f"{TITLE}（统计截止 {campaign.as_of.isoformat()}）"
+    note = f"在册支部 {len(card)} 个，按总分排名。{rubric_note(campaign)}"
+    table_sheet(book, tf, SHEET, card_frame(card, campaign), title=title, note=note, kinds=card_kinds(campaign),
+                freeze_cols=2)
+    book.close()

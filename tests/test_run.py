@@ -1,0 +1,159 @@
+"""End to end: real files through the real CLI, read back from the outbox."""
+
+import datetime as dt
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import factory as f
+import msoffcrypto
+import pytest
+from python_calamine import CalamineWorkbook
+
+A, B = ("JN001", "江宁区东山小学党支部"), ("JN002", "秣陵中学党支部")
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def table(path: Path, sheet: str, header: str) -> list[dict[str, object]]:
+    """Rows of a sheet under the row whose first cell is `header`."""
+    rows = sheet_rows(path, sheet)
+    top = next(i for i, r in enumerate(rows) if r and r[0] == header)
+    names = rows[top]
+    return [dict(zip(names, r, strict=True)) for r in rows[top + 1:] if any(v != "" for v in r)]
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def encrypted_copy(src: Path, dst: Path) -> None:
+    out = io.BytesIO()
+    with src.open("rb") as fh:
+        msoffcrypto.format.ooxml.OOXMLFile(fh).encrypt("1234", out)
+    dst.write_bytes(out.getvalue())
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch(*A), f.branch(*B)])
+    f.application(box, *A)
+    f.monthly(box, *A, "2014-05")
+    f.monthly(box, *B, "2014-12", file="月检查/错月份.xlsx")
+    good = f.quarterly(box, *A, "2014Q2")
+    encrypted_copy(good, box / "加密.xlsx")
+    (box / "截断.xlsx").write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
+    (box / "空文件.xlsx").write_bytes(b"")
+    (box / "~$月检查.xlsx").write_bytes(b"\x00lock")
+    (box / "说明.txt").write_text("请查收", encoding="utf-8")
+    (box / ".DS_Store").write_bytes(b"\x00\x01")
+    f.write(box / "食堂.xlsx", f.ROSTER, {}, {"支部名册": [f.branch(*A)]})
+    _retitle(box / "食堂.xlsx")
+    (box / "备份").mkdir()
+    shutil.copy(good, box / "备份" / "季报副本.xlsx")
+    return box
+
+
+def _retitle(path: Path) -> None:
+    """A spreadsheet of no known kind: unrelated title, no _meta sheet."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    del book["_meta"]
+    ws = book.worksheets[0]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is not None and cell.coordinate not in ws.merged_cells:
+                cell.value = None
+    ws["A1"] = "学校食堂采购登记表"
+    book.save(path)
+
+
+def test_every_file_is_listed_once_with_its_status(inbox: Path, tmp_path: Path):
+    code, out = f.run_cli(inbox, tmp_path / "outbox")
+    assert code == 0, out
+    m = f.manifest(tmp_path / "outbox")
+    files = {r["文件"]: r for r in m["files"]}
+    assert sorted(files) == sorted(p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file())
+    assert files["加密.xlsx"]["状态"] == "无法读取" and "密码" in files["加密.xlsx"]["说明"]
+    assert files["截断.xlsx"]["状态"] == "无法读取"
+    assert files["空文件.xlsx"]["状态"] == "无法读取"
+    assert files["~$月检查.xlsx"]["状态"] == "忽略"
+    assert files["说明.txt"]["状态"] == "忽略"
+    assert files[".DS_Store"]["状态"] == "忽略"
+    assert files["食堂.xlsx"]["状态"] == "无法识别"
+    assert files["支部名册.xlsx"]["状态"] == "受理"
+    assert files["月检查/错月份.xlsx"]["状态"] == "退回"
+    assert files["月检查/错月份.xlsx"]["错误数"] == 1
+    assert files["季度汇报/2014Q2/JN001.xlsx"]["状态"] == "重复"  # 备份/ sorts first: that copy is read
+    assert files["备份/季报副本.xlsx"]["状态"] == "受理"
+    assert files["季度汇报/2014Q2/JN001.xlsx"]["类型"] == "季度汇报表"
+    assert files["季度汇报/2014Q2/JN001.xlsx"]["期间"] == "2014Q2"
+    assert m["as_of"] == "2014-12-31"
+    assert sum(m["counts"].values()) == len(files)
+    rows = table(tmp_path / "outbox" / "收件清单.xlsx", "收件清单", "文件")
+    assert len(rows) == len(files)
+    assert [r["文件"] for r in rows] == sorted(files)
+
+
+def test_two_runs_are_byte_identical_and_inbox_untouched(inbox: Path, tmp_path: Path):
+    before = tree_hashes(inbox)
+    assert f.run_cli(inbox, tmp_path / "one")[0] == 0
+    assert f.run_cli(inbox, tmp_path / "two")[0] == 0
+    assert tree_hashes(inbox) == before
+    assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "two")
+
+
+def test_rerun_replaces_outbox_contents(inbox: Path, tmp_path: Path):
+    out = tmp_path / "outbox"
+    out.mkdir()
+    (out / "旧文件.xlsx").write_bytes(b"old")
+    assert f.run_cli(inbox, out)[0] == 0
+    assert not (out / "旧文件.xlsx").exists()
+    assert (out / "收件清单.xlsx").exists()
+
+
+def test_missing_roster_exits_2_and_keeps_previous_outbox(inbox: Path, tmp_path: Path):
+    out = tmp_path / "outbox"
+    assert f.run_cli(inbox, out)[0] == 0
+    before = tree_hashes(out)
+    (inbox / "支部名册.xlsx").unlink()
+    code, text = f.run_cli(inbox, out)
+    assert code == 2
+    assert "支部名册" in text
+    assert tree_hashes(out) == before
+
+
+def test_bad_config_exits_2_naming_the_key(inbox: Path, tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f.CONFIG.read_text(encoding="utf-8").replace("due_day = 5", "due_day = 5\ncolour = 1"),
+                   encoding="utf-8")
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    result = CliRunner().invoke(cli, ["run", "--inbox", str(inbox), "--outbox", str(tmp_path / "o"),
+                                      "--config", str(bad)])
+    assert result.exit_code == 2
+    assert "monthly.colour" in result.output
+
+
+def test_as_of_option_is_used(inbox: Path, tmp_path: Path):
+    assert f.run_cli(inbox, tmp_path / "o", "--as-of", "2014-06-30")[0] == 0
+    assert f.manifest(tmp_path / "o")["as_of"] == "2014-06-30"
+
+
+def test_submission_dated_after_as_of_is_listed_but_not_counted(tmp_path: Path):
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch(*A)])
+    f.monthly(box, *A, "2014-05", filed=dt.date(2014, 6, 3))
+    code, _ = f.run_cli(box, tmp_path / "o", "--as-of", "2014-06-01")
+    assert code == 0
+    row = next(r for r in f.manifest(tmp_path / "o")["files"] if r["类型"] == "月检查表")
+    assert row["状态"] == "受理" and "晚于统计截止日" in row["说明"]
+    assert table(tmp_path / "o" / "汇总台账.xlsx", "月检查", "支部编码") == []
