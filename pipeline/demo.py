@@ -20,6 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from pipeline.config import Campaign, is_workday
 from pipeline.forms import (
     APPLY_CREATE,
@@ -451,21 +453,39 @@ def write_roster(inbox: _Inbox, roster: list[Branch], campaign: Campaign) -> Non
 def assign_faults(rng: random.Random, roster: list[Branch], campaign: Campaign) -> dict[str, Branch]:
     """One ordinary branch per planted mistake (shared only when the roster is too small)."""
     ordinary = [b for b in roster if b.dissolved is None and b.founded < campaign.application.start] or roster
-    # The misspelling needs a long name with a character people mistype: pick that branch first.
-    typo_able = [b for b in ordinary if any(ch in TYPOS for ch in b.short)]
-    first = max(typo_able or ordinary, key=lambda b: (len(b.short), b.code))
+    # The misspelling must stay a clear fuzzy match (SPEC §4): pick the branch where it is clearest.
+    first = max(ordinary, key=lambda b: (_typo_clarity(b, roster, campaign), b.code))
     rest = [b for b in ordinary if b is not first]
     rng.shuffle(rest)
     chosen = [first, *rest]
     return {fault: chosen[i % len(chosen)] for i, fault in enumerate(FAULTS)}
 
 
+def _stripped(name: str, prefixes: tuple[str, ...]) -> str:
+    """The name without the configured prefixes, as often as they lead it (SPEC §4)."""
+    while prefix := next((p for p in prefixes if name.startswith(p) and len(name) > len(p)), ""):
+        name = name[len(prefix):]
+    return name
+
+
+def _typo_clarity(b: Branch, roster: list[Branch], campaign: Campaign) -> tuple[bool, bool, float]:
+    """Whether the misspelt name is accepted by the fuzzy rule, is a homophone slip, and by what margin
+    it beats the runner-up."""
+    typo = _stripped(_misspell(b.name), campaign.prefixes)
+    scores = sorted(((fuzz.ratio(typo, _stripped(r.name, campaign.prefixes)), r is b) for r in roster),
+                    reverse=True)
+    best, own = scores[0]
+    margin = best - (scores[1][0] if len(scores) > 1 else 0.0)
+    accepted = own and best >= campaign.fuzzy_accept and margin >= campaign.fuzzy_margin
+    return accepted, any(ch in TYPOS for ch in b.short), margin
+
+
 def _misspell(name: str) -> str:
     """Swap one character of the school's own name for a homophone, keeping the district prefix."""
     head, body = ("江宁区", name[3:]) if name.startswith("江宁区") else ("", name)
     i = next((i for i, ch in enumerate(body) if ch in TYPOS), -1)
-    if i < 0:
-        return name.replace("党", "", 1)  # no mistypable character: the 党 gets left out instead
+    if i < 0:  # no character with a common homophone: the 党 gets left out (or put in) instead
+        return name.replace("党", "", 1) if "党" in name else name[:-2] + "党" + name[-2:]
     return head + body[:i] + TYPOS[body[i]] + body[i + 1:]
 
 

@@ -41,7 +41,10 @@ LEGEND = (
 )
 CHART_TITLE = "各月报送率与按时率"
 LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
-CHASE_WIDTHS = {"缺报项": 48.0, "情况": 30.0}
+WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (row autofit) only past the 60-wide maximum
+LEGEND_LINE = 12.0  # points per line of the 9-pt legend
+PERIOD_MIN = 12.0
+LEGEND_WIDE = 22.0
 
 
 def write_status_report(outbox: Path, matrices: dict[str, pd.DataFrame], rates: pd.DataFrame,
@@ -80,6 +83,9 @@ class _Extra:
         self.legend = {status: book.add_format({**legend, "bg_color": colour})
                        for status, _ in LEGEND if (colour := STATUS_COLOURS.get(status))}
         self.legend_plain = book.add_format(legend)
+        self.legend_label = book.add_format({**base, "font_color": "#595959", "align": "right", "border": 1,
+                                             "text_wrap": True})
+        self.count = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
 
 
 # ---- generic helpers (local to this module) ----------------------------------------------------
@@ -90,12 +96,13 @@ def lines_needed(text: str, width: float) -> int:
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
 
 
-def fit_row_height(ws: Worksheet, row: int, cells: Sequence[tuple[str, float]], minimum: int = 1) -> None:
-    """Set a row tall enough for its wrapped cells: XlsxWriter does not size rows, and Excel and
-    LibreOffice disagree when left to guess."""
+def fit_row_height(ws: Worksheet, row: int, cells: Sequence[tuple[str, float]], minimum: int = 1,
+                   line_height: float = LINE_HEIGHT) -> None:
+    """Set a row tall enough for its wrapped cells. Needed for merged cells and for rows that must
+    look the same everywhere; plain wrapped data rows are left to Excel's and LibreOffice's autofit."""
     lines = max([minimum, *(lines_needed(text, width) for text, width in cells)])
     if lines > 1:
-        ws.set_row(row, LINE_HEIGHT * lines + 3)
+        ws.set_row(row, line_height * lines + 4)
 
 
 def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: float = 60) -> float:
@@ -165,20 +172,29 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
     periods = [c for c in columns if c not in ID_COLUMNS]
     columns = [*ID_COLUMNS, *periods]
     dues = [_due_label(due_of(p), campaign.year) for p in periods]
+    # Few periods leave room: widen them so each legend entry needs only two lines.
+    floor = LEGEND_WIDE if len(periods) < len(LEGEND) else PERIOD_MIN
     widths = [text_width(matrix[c].tolist() if c in matrix.columns else [], c, minimum=8) for c in ID_COLUMNS]
-    widths += [float(max(display_width(p), display_width(d), 8) + 2) for p, d in zip(periods, dues, strict=True)]
+    widths += [float(max(display_width(p) + 2, display_width(d) + 2, floor)) for p, d in zip(periods, dues, strict=True)]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     _title(ws, fmt, len(columns), title)
 
-    # Legend: one coloured cell per status ("按时" over its meaning), as many rows as needed.
-    per_row = len(columns)
+    # Legend: labelled under the branch columns; one coloured cell per status ("按时" over its
+    # meaning) in the period columns, on as many rows as needed.
+    first = len(ID_COLUMNS)
+    per_row = max(len(periods), 1)
+    chunks = [LEGEND[i:i + per_row] for i in range(0, len(LEGEND), per_row)]
     row = 1
-    for start in range(0, len(LEGEND), per_row):
-        chunk = LEGEND[start:start + per_row]
-        for c, (status, meaning) in enumerate(chunk):
-            ws.write_string(row, c, f"{status}\n{meaning}", extra.legend.get(status, extra.legend_plain))
-        fit_row_height(ws, row, [(f"{s}\n{m}", widths[c]) for c, (s, m) in enumerate(chunk)], minimum=2)
+    ws.merge_range(row, 0, row + len(chunks) - 1, first - 1, "", extra.legend_label)
+    ws.write_string(row, 0, "图例：单元格颜色表示该期报送状态", extra.legend_label)
+    for chunk in chunks:
+        cells = []
+        for c, (status, meaning) in enumerate(chunk, start=first):
+            text = f"{status}\n{meaning}"
+            ws.write_string(row, c, text, extra.legend.get(status, extra.legend_plain))
+            cells.append((text, widths[c] if c < len(widths) else PERIOD_MIN))
+        fit_row_height(ws, row, cells, minimum=2, line_height=LEGEND_LINE)
         row += 1
 
     # Due dates, above the header so the header row is followed by data only.
@@ -330,7 +346,7 @@ def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: p
                 note: str, kinds: dict[str, str]) -> None:
     ws = book.add_worksheet(name)
     columns = [str(c) for c in frame.columns]
-    widths = [CHASE_WIDTHS.get(c) or text_width(frame[c].tolist(), c, minimum=8) for c in columns]
+    widths = [text_width(frame[c].tolist(), c, minimum=WRAPPED_MIN.get(c, 8)) for c in columns]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     _title(ws, fmt, len(columns), title)
@@ -341,10 +357,9 @@ def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: p
         for c, col in enumerate(columns):
             value = record.get(col)
             if kinds.get(col) == "integer" and not _blank(value):
-                ws.write_number(r, c, int(value), fmt.integer)
+                ws.write_number(r, c, int(value), extra.count)
             else:
                 write_cell(ws, r, c, value, fmt)
-        fit_row_height(ws, r, [(_shown(record.get(col)), widths[c]) for c, col in enumerate(columns)])
     rows = len(frame)
     if not rows:
         _none_row(ws, fmt, header + 1, len(columns))

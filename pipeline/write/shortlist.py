@@ -1,0 +1,55 @@
+"""表彰建议名单.xlsx (SPEC §7, §8): the shortlist and, for every other active branch, why it missed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import Campaign
+from pipeline.consolidate.shortlist import quota
+from pipeline.write.common import new_workbook
+from pipeline.write.scorecard import TableFormats, table_sheet
+
+FILE = "表彰建议名单.xlsx"
+LISTED = ("排名", "支部编码", "支部名称", "品牌名称", "总分", "等次")
+MISSED = ("支部编码", "支部名称", "总分", "原因")
+KINDS = {"排名": "integer", "总分": "total", "等次": "grade"}
+REASON_WIDTH = 70
+
+
+def rules_text(campaign: Campaign) -> str:
+    rules = campaign.shortlist
+    parts = []
+    if rules.require_application:
+        parts.append("品牌申报表已受理")
+    if rules.require_recognition:
+        parts.append("认定申请表已受理")
+    if rules.require_all_quarterly:
+        parts.append("到期的季度汇报全部报送")
+    parts.append(f"月检查报送率不低于 {rules.min_monthly_rate:.0%}")
+    if rules.forbid_unrectified:
+        parts.append("督查发现的问题全部整改")
+    parts.append(f"总分不低于 {rules.min_total:g} 分")
+    return "入围条件：" + "；".join(parts) + "。"
+
+
+def write_shortlist(outbox: Path, listed: pd.DataFrame, missed: pd.DataFrame, campaign: Campaign) -> None:
+    book = new_workbook(outbox / FILE, campaign.as_of)
+    tf = TableFormats(book, campaign)
+    active = len(listed) + len(missed)
+    share = campaign.shortlist.quota_share
+    seats = quota(active, share) if active else 0
+    title = f"表彰建议名单（在册支部 {active} 个，名额 {share:.0%}，共 {len(listed)} 个）"
+    tie = "，同分并列均入围" if len(listed) > seats else ""
+    note = (f"统计截止 {campaign.as_of.isoformat()}。名额为在册支部数的 {share:.0%}，向下取整、至少 1 个，"
+            f"本次 {seats} 个；符合条件的支部按总分从高到低入选{tie}。{rules_text(campaign)}"
+            "排名为积分卡中的名次。")
+    table_sheet(book, tf, "建议名单", listed.reindex(columns=list(LISTED)).reset_index(drop=True),
+                title=title, note=note, kinds=KINDS, freeze_cols=0)
+    note = (f"未列入建议名单的在册支部 {len(missed)} 个，逐条列出未入围的原因（可据此向支部反馈）。"
+            f"{rules_text(campaign)}")
+    table_sheet(book, tf, "未入围说明", missed.reindex(columns=list(MISSED)).reset_index(drop=True),
+                title=f"未入围说明（共 {len(missed)} 个支部）", note=note, kinds=KINDS,
+                wide={"原因": REASON_WIDTH})
+    book.close()
