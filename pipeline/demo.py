@@ -18,6 +18,7 @@ import random
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -323,6 +324,11 @@ def _cn(n: int) -> str:
     return ((CN_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + (CN_DIGITS[ones] if ones else "")
 
 
+def _diligence(rng: random.Random) -> float:
+    """Most branches report reliably; about one in four is lax."""
+    return rng.uniform(0.88, 1.0) if rng.random() < 0.75 else rng.uniform(0.6, 0.85)
+
+
 def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
@@ -334,10 +340,13 @@ def _phone(rng: random.Random) -> str:
     return f"025-{rng.choice('58')}{rng.randrange(10**7):07d}{extension}"
 
 
+_is_workday = cache(is_workday)  # the holiday calendar is slow to ask, and asked thousands of times
+
+
 def _workday(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     """A random working day in [start, end] (any day when the range has none)."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)] or [start]
-    return rng.choice([d for d in days if is_workday(d)] or days)
+    return rng.choice([d for d in days if _is_workday(d)] or days)
 
 
 def _text(rng: random.Random, label: str, ctx: dict[str, object]) -> str:
@@ -375,9 +384,11 @@ def _active(b: Branch, period: str, campaign: Campaign) -> bool:
 def _filed(rng: random.Random, b: Branch, period: str, campaign: Campaign) -> dt.date:
     """When a periodic report arrives: mostly on time (and within the campaign), sometimes late."""
     end, due = campaign.period_bounds(period)[1], campaign.period_due(period)
-    if rng.random() < 0.05 + (1 - b.diligence) * 0.4:
+    # A report due after the year-end review (Q4) is mostly sent in before the review ends.
+    beyond = due > campaign.review.end
+    if rng.random() < (0.05 + (1 - b.diligence) * 0.4) * (0.3 if beyond else 1):
         return _workday(rng, due + dt.timedelta(days=1), due + dt.timedelta(days=14))
-    last = due if rng.random() < 0.2 else min(due, campaign.review.end)
+    last = due if not beyond or rng.random() < 0.1 else campaign.review.end
     return _workday(rng, end - dt.timedelta(days=6), last)
 
 
@@ -425,7 +436,7 @@ def make_roster(rng: random.Random, count: int, campaign: Campaign) -> list[Bran
             secretary=secretary, contact=secretary if rng.random() < 0.3 else _person(rng), phone=_phone(rng),
             members=members,
             founded=dt.date(rng.randint(1985, campaign.year - 2), rng.randint(1, 12), rng.randint(1, 28)),
-            carrier=rng.choice(CARRIERS), diligence=rng.uniform(0.6, 1.0), style=rng.randrange(4),
+            carrier=rng.choice(CARRIERS), diligence=_diligence(rng), style=rng.randrange(4),
             pct_style=rng.choice(("int", "int", "pct", "frac")), writes_code=rng.random() < 0.8,
         )
         b.quality = min(1.0, 0.45 + 0.45 * b.diligence + rng.uniform(0, 0.15))
@@ -838,7 +849,7 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
     for b in roster:
         revise_month = campaign.months[min(1, len(campaign.months) - 1)] if b in revised["monthly"] else None
         monthly += write_monthly(inbox, rng, b, apps[b.code], campaign, faults, revise_month)
-        revise_quarter = campaign.quarters[-1] if b in revised["quarterly"] else None
+        revise_quarter = campaign.quarters[len(campaign.quarters) // 2] if b in revised["quarterly"] else None
         write_quarterly(inbox, rng, b, apps[b.code], campaign, faults, revise_quarter)
         write_recognition(inbox, rng, b, apps[b.code], campaign)
     write_unknown(inbox, rng, campaign)

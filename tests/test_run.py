@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import factory as f
-import msoffcrypto
+import msoffcrypto.format.ooxml
 import pytest
 from python_calamine import CalamineWorkbook
 

@@ -41,7 +41,8 @@ BASIS_WIDTH = sum(WIDTHS[3:])
 WIDE_VALUE = sum(WIDTHS[1:])  # B:F
 NARROW_VALUE = WIDTHS[1] + WIDTHS[2]  # B:C
 FACT_ROW = 22
-OPINION_HEIGHT = 150
+OPINION_HEIGHT = 190
+TAB_LIMIT, TAB_HEAD = 31, 18  # Excel sheet names: at most 31 characters
 
 
 def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFrame, branches: pd.DataFrame,
@@ -65,14 +66,18 @@ def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFr
 
 
 def _short_name(name: str, prefixes: tuple[str, ...]) -> str:
-    """The sheet tab: the branch name without the configured leading prefixes (中共, 江宁区 …)."""
+    """The sheet tab: the branch name without the configured leading prefixes (中共, 江宁区 …); a name
+    still longer than a tab allows keeps its head and its tail (where 第一/第二党支部 differ)."""
     out, changed = name.strip(), True
     while changed:
         changed = False
         for p in prefixes:
             if p and out.startswith(p) and len(out) > len(p):
                 out, changed = out[len(p):], True
-    return out or name
+    out = out or name
+    if len(out) > TAB_LIMIT:
+        out = out[:TAB_HEAD] + "…" + out[-(TAB_LIMIT - TAB_HEAD - 1):]
+    return out
 
 
 def _basis_lookup(details: pd.DataFrame) -> dict[tuple[str, str], tuple[Any, Any, str]]:
@@ -103,7 +108,7 @@ class _FormFormats:
         self.item = book.add_format({**cell, "align": "center"})
         self.max = book.add_format({**cell, "align": "center", "num_format": "General"})
         self.score = book.add_format({**cell, "align": "center", "num_format": "0.0"})
-        self.basis = book.add_format({**cell, "valign": "top"})
+        self.basis = book.add_format(cell)
         self.total_label = book.add_format({**cell, "bold": True, "align": "center"})
         self.total = book.add_format({**cell, "bold": True, "align": "center", "num_format": "0.0"})
         self.total_max = book.add_format({**cell, "bold": True, "align": "center", "num_format": "General"})
@@ -203,7 +208,7 @@ def _branch_form(ws: Worksheet, ff: _FormFormats, row: dict[str, Any], facts: di
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.hide_gridlines(2)
-    ws.set_footer(f"&L{_footer_text(name)}&C第 &P 页，共 &N 页")
+    ws.set_footer(f"&L{_footer_text(code)}&C第 &P 页，共 &N 页")
 
 
 def _fact_row(ws: Worksheet, ff: _FormFormats, r: int, pairs: list[tuple[str, str]]) -> int:

@@ -37,6 +37,7 @@ BLANK_ROWS = 10  # bordered empty rows a table gets when it has no data (blank t
 VALIDATION_ROWS = 200  # dropdowns reach at least this many data rows
 DATE_FORMAT = "yyyy-mm-dd"
 A4 = 9
+PORTRAIT_WIDTH = 110  # a table sheet wider than this (in column units) prints landscape
 
 
 def form_title(kind: FormKind) -> str:
@@ -111,6 +112,7 @@ class _Styles:
                    "bg_color": "#DDEBF7"},
         "value": {"border": 1, "align": "left", "valign": "vcenter"},
         "cell": {"border": 1, "valign": "vcenter"},
+        "cell_center": {"border": 1, "align": "center", "valign": "vcenter"},  # codes, numbers, dates
     }
 
     def __init__(self, workbook: Workbook) -> None:
@@ -152,7 +154,7 @@ def _write_value(
         ws.write_datetime(row, col, value, styles.get(base, DATE_FORMAT, wrap))
     elif isinstance(value, int | float) and not isinstance(value, bool):
         num_format = ""
-        if spec.type == "percent" and 0 <= value <= 1:
+        if spec.type == "percent" and isinstance(value, float) and 0 <= value <= 1:
             num_format = "0%" if float(round(value * 100, 6)).is_integer() else "0.0%"
         ws.write_number(row, col, value, styles.get(base, num_format, wrap))
     else:
@@ -172,9 +174,13 @@ def _validate(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -
     })
 
 
-def _print_setup(ws: Worksheet, header_row: int | None = None) -> None:
+def _print_setup(ws: Worksheet, header_row: int | None = None, width: int = 0) -> None:
+    """A4, one page wide; portrait unless the sheet is too wide to read that way."""
     ws.set_paper(A4)
-    ws.set_portrait()
+    if width > PORTRAIT_WIDTH:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
@@ -223,7 +229,8 @@ def _write_table(
             shown = _display(value, spec)
             widths[col] = max(widths[col], min(text_width(shown) + 2, MAX_WIDTH))
             wrap = isinstance(value, str) and text_width(value) + 2 > MAX_WIDTH
-            _write_value(ws, header + offset, col, value, spec, styles, "cell", wrap)
+            base = "cell" if spec.type == "text" else "cell_center"
+            _write_value(ws, header + offset, col, value, spec, styles, base, wrap)
     if dropdowns:
         last = header + max(len(body), VALIDATION_ROWS)
         for col, spec in enumerate(columns):
@@ -251,8 +258,9 @@ def _write_table_sheet(
         if note:
             _title_row(ws, styles, 1, note, columns, "note")
         header = 2
-    _set_widths(ws, _write_table(ws, styles, table, rows, header, dropdowns))
-    _print_setup(ws, header)
+    widths = _write_table(ws, styles, table, rows, header, dropdowns)
+    _set_widths(ws, widths)
+    _print_setup(ws, header, sum(widths))
 
 
 def _write_table_only(

@@ -29,6 +29,7 @@ FIXED_TEXT = ("支部编码", "支部名称", "品牌名称", "申报类型")
 GRADE_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6")
 FAIL_COLOUR = "#FFC7CE"
 LINE_HEIGHT = 14.0  # points per line of 10-pt text
+WIDE_UNITS = 0.95  # a 10-pt 宋体 character takes ≈ 1.9 column-width units, i.e. 0.95 × its display width
 
 
 # ---- small shared helpers ------------------------------------------------------------------
@@ -59,8 +60,8 @@ def num(value: float) -> str:
 
 def rows_for(text: str, width: float) -> int:
     """How many lines `text` takes in a wrapped cell `width` characters wide (East Asian = 2)."""
-    usable = max(width - 2, 4)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in (text.split("\n") or [""]))
+    usable = max(width - 1, 4)
+    return sum(max(1, math.ceil(display_width(line) * WIDE_UNITS / usable)) for line in (text.split("\n") or [""]))
 
 
 def merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: Format,
@@ -90,7 +91,8 @@ def grade_rule(campaign: Campaign) -> str:
 def rubric_note(campaign: Campaign) -> str:
     items = "、".join(f"{r.item} {num(r.max)}" for r in campaign.rubric)
     total = sum(r.max for r in campaign.rubric)
-    return f"各项满分：{items}（合计 {num(total)} 分）。分数保留一位小数显示；等次：{grade_rule(campaign)}；同分同名次。"
+    return (f"各项满分：{items}（合计 {num(total)} 分）。分数保留一位小数显示；"
+            f"等次：{grade_rule(campaign)}；同分同名次。")
 
 
 def card_columns(campaign: Campaign) -> list[str]:
@@ -144,8 +146,14 @@ def table_sheet(book: Workbook, tf: TableFormats, name: str, frame: pd.DataFrame
     for c, col in enumerate(columns):
         ws.write_string(header, c, col, fmt.header)
     for r, values in enumerate(frame.itertuples(index=False), start=header + 1):
+        lines = 1
         for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
-            _cell(ws, r, c, plain(value), kinds.get(str(col), "text"), tf)
+            kind = kinds.get(str(col), "text")
+            _cell(ws, r, c, plain(value), kind, tf)
+            if kind == "text":
+                lines = max(lines, rows_for(text_of(value), widths[c]))
+        if lines > 1:  # wrapped text: neither Excel nor LibreOffice grows the row on opening
+            ws.set_row(r, lines * LINE_HEIGHT + 4)
         if links is not None:
             target = links[r - header - 1].replace("'", "''")
             ws.write_url(r, last, f"internal:'{target}'!A1", tf.link, string="查看", tip="打开该支部的年度考核表")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ LEGEND = (
 )
 CHART_TITLE = "各月报送率与按时率"
 LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
-WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (row autofit) only past the 60-wide maximum
+WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (taller row) only past the 60-wide maximum
 LEGEND_LINE = 12.0  # points per line of the 9-pt legend
 PERIOD_MIN = 12.0
 LEGEND_WIDE = 22.0
@@ -98,8 +98,8 @@ def lines_needed(text: str, width: float) -> int:
 
 def fit_row_height(ws: Worksheet, row: int, cells: Sequence[tuple[str, float]], minimum: int = 1,
                    line_height: float = LINE_HEIGHT) -> None:
-    """Set a row tall enough for its wrapped cells. Needed for merged cells and for rows that must
-    look the same everywhere; plain wrapped data rows are left to Excel's and LibreOffice's autofit."""
+    """Set a row tall enough for its wrapped cells: XlsxWriter does not size rows, and LibreOffice
+    does not autofit them on opening (long text would spill over the rows below)."""
     lines = max([minimum, *(lines_needed(text, width) for text, width in cells)])
     if lines > 1:
         ws.set_row(row, line_height * lines + 4)
@@ -166,7 +166,7 @@ def _due_label(day: dt.date, year: int) -> str:
 
 
 def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix: pd.DataFrame,
-                  due_of: Any, campaign: Campaign, title: str) -> None:
+                  due_of: Callable[[str], dt.date], campaign: Campaign, title: str) -> None:
     ws = book.add_worksheet(name)
     columns = [str(c) for c in matrix.columns]
     periods = [c for c in columns if c not in ID_COLUMNS]
@@ -175,7 +175,8 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
     # Few periods leave room: widen them so each legend entry needs only two lines.
     floor = LEGEND_WIDE if len(periods) < len(LEGEND) else PERIOD_MIN
     widths = [text_width(matrix[c].tolist() if c in matrix.columns else [], c, minimum=8) for c in ID_COLUMNS]
-    widths += [float(max(display_width(p) + 2, display_width(d) + 2, floor)) for p, d in zip(periods, dues, strict=True)]
+    widths += [float(max(display_width(p) + 2, display_width(d) + 2, floor))
+               for p, d in zip(periods, dues, strict=True)]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     _title(ws, fmt, len(columns), title)
@@ -194,6 +195,8 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
             text = f"{status}\n{meaning}"
             ws.write_string(row, c, text, extra.legend.get(status, extra.legend_plain))
             cells.append((text, widths[c] if c < len(widths) else PERIOD_MIN))
+        for c in range(first + len(chunk), len(columns)):
+            ws.write_blank(row, c, None, extra.legend_plain)
         fit_row_height(ws, row, cells, minimum=2, line_height=LEGEND_LINE)
         row += 1
 
@@ -215,6 +218,7 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
                 ws.write_blank(r, c, None, fmt.center)
             else:
                 ws.write_string(r, c, str(value), fmt.status.get(str(value), fmt.center))
+        fit_row_height(ws, r, [(_shown(record.get(col)), widths[c]) for c, col in enumerate(ID_COLUMNS)])
     if not rows:
         _none_row(ws, fmt, header + 1, len(columns))
         rows = 1
@@ -301,7 +305,7 @@ def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFram
 
 
 def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, header: int) -> None:
-    """Line chart of the 月检查 period rows, right of the tables (column I onwards)."""
+    """Line chart of the 月检查 period rows, right of the tables (from column H, which stays empty)."""
     if rates.empty:
         return
     monthly = [i for i, (kind, period) in enumerate(zip(rates["类型"], rates["期间"], strict=True))
@@ -328,7 +332,7 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, header: int
     chart.set_x_axis({"num_font": font})
     chart.set_legend({"position": "bottom", "font": font})
     chart.set_size({"width": 560, "height": 320})
-    ws.insert_chart(header, 8, chart, {"x_offset": 10, "y_offset": 0, "object_position": 2})
+    ws.insert_chart(header, 7, chart, {"x_offset": 24, "y_offset": 0, "object_position": 2})
 
 
 # ---- 催报名单 / 未申报 ---------------------------------------------------------------------------
@@ -360,6 +364,7 @@ def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: p
                 ws.write_number(r, c, int(value), extra.count)
             else:
                 write_cell(ws, r, c, value, fmt)
+        fit_row_height(ws, r, [(_shown(record.get(col)), widths[c]) for c, col in enumerate(columns)])
     rows = len(frame)
     if not rows:
         _none_row(ws, fmt, header + 1, len(columns))
