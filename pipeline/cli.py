@@ -129,10 +129,12 @@ def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: 
 @config_options
 def demo(branches: int, seed: int, out: Path, config: Path, as_of: dt.date | None) -> None:
     from pipeline.demo import generate_demo
+    from pipeline.forms import form_kinds
 
     campaign = campaign_or_exit(config, as_of)
     counts = generate_demo(out, branches, seed, campaign)
-    click.echo(f"已在 {out}/ 生成模拟收件箱：" + "，".join(f"{k} {v} 个" for k, v in counts.items()))
+    titles = {k.key: k.title for k in form_kinds(campaign)}
+    click.echo(f"已在 {out}/ 生成模拟收件箱：" + "，".join(f"{titles[k]} {v} 个" for k, v in counts.items()))
 
 
 def main() -> None:

@@ -26,7 +26,10 @@ def value_at(path: Path, sheet: str, cell: str) -> object:
     return data[row - 1][c - 1]
 
 
-def run(box: Path, as_of: D = D(2014, 12, 31)):
+END = D(2014, 12, 31)
+
+
+def run(box: Path, as_of: D = END):
     c = f.campaign(as_of)
     kinds = form_kinds(c)
     return assess(read_inbox(box, kinds, c), kinds, c)
@@ -68,7 +71,8 @@ def test_code_wins_and_a_disagreeing_name_warns(box):
     assert next(r for r in a.manifest if r.文件 == rel).支部编码 == "JN001"
 
 
-@pytest.mark.parametrize("written", ["东山小学支部", "中共南京市江宁区东山小学党支部", " 江宁区东山小学 党支部 ", "东山小学党支部"])
+@pytest.mark.parametrize("written", ["东山小学支部", "中共南京市江宁区东山小学党支部", " 江宁区东山小学 党支部 ",
+                                     "东山小学党支部"])
 def test_alias_prefix_and_spacing_match_silently(box, written):
     p = f.application(box, "", written, file="a.xlsx")
     a = run(box)
@@ -218,7 +222,7 @@ def test_recognition_brand_differs_and_date_outside_window_warn(box):
 
 def test_review_score_above_max_is_an_error(box):
     p = f.review(box, "专家甲", [{"支部名称": A[1], "支部编码": A[0], "创建载体": 12, "创建内容": 10, "创建措施": 8}])
-    a, rel, issue = check(box, p, "out-of-range", "错误", "创建载体", 12)
+    _, _, issue = check(box, p, "out-of-range", "错误", "创建载体", 12)
     assert "10" in issue.fix
 
 

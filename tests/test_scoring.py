@@ -95,7 +95,8 @@ def test_publicity_counts_distinct_posts_capped():
 
 
 def test_inspection_mean_penalty_floor_and_none():
-    recs = [{"支部编码": "JN001", "评分": 8, "整改情况": "未整改"}, {"支部编码": "JN001", "评分": 6, "整改情况": "已整改"}]
+    recs = [{"支部编码": "JN001", "评分": 8, "整改情况": "未整改"},
+            {"支部编码": "JN001", "评分": 6, "整改情况": "已整改"}]
     s = score_branch("JN001", Inputs(ledger(督查记录=recs), rates("JN001")), C)["督查评价"]
     assert s.value == 7 - 2 and "未整改 1 项" in s.basis
     bad = [{"支部编码": "JN001", "评分": 1, "整改情况": "未整改"}]

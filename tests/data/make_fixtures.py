@@ -23,8 +23,8 @@ committed files. What it writes (every file small, a few rows each):
   bad_unrelated.xlsx (a canteen form), bad_blank.xlsx (no content), bad_notice.docx (a Word-like zip),
   xls_renamed.xlsx (an .xls saved under .xlsx: still readable, the format is told by content).
 
-Everything but the LibreOffice conversions and the encrypted file (random salt) is byte-identical
-from run to run: workbook and zip timestamps are fixed.
+Everything but the .ods files (LibreOffice orders their styles differently each run) and the encrypted
+file (random salt) is byte-identical from run to run: workbook and zip timestamps are fixed.
 """
 
 from __future__ import annotations
@@ -114,11 +114,13 @@ def template_forms() -> dict[str, tuple[FormKind, dict[str, object], dict[str, l
                  "工作进展": LONG, "取得成效": LONG, "群众满意度": 0.95, "存在问题": "宣传力度不够",
                  "下季度打算": "开设微信公众号专栏"}
     posts = [
-        {"发布日期": D(2014, 5, 20), "渠道": "微信公众号", "标题": "实验小学开展红烛先锋主题党日", "发布媒体": "江宁教育"},
+        {"发布日期": D(2014, 5, 20), "渠道": "微信公众号", "标题": "实验小学开展红烛先锋主题党日",
+         "发布媒体": "江宁教育"},
         {"发布日期": D(2014, 6, 18), "渠道": "网站", "标题": "党员示范课走进课堂", "发布媒体": "江宁区教育局网站"},
     ]
     recognition = {"支部名称": NAME, "支部编码": CODE, "品牌名称": BRAND, "申请日期": D(2014, 11, 18),
-                   "创建成效": LONG, "示范作用": "在全区教育系统党建工作会上作交流发言", "佐证材料": "活动照片、新闻报道"}
+                   "创建成效": LONG, "示范作用": "在全区教育系统党建工作会上作交流发言",
+                   "佐证材料": "活动照片、新闻报道"}
     inspections = [
         {"督查日期": D(2014, 6, 17), "支部名称": NAME, "督查方式": "定期", "督查人": "张伟、陈静",
          "发现问题": "活动台账不全", "整改要求": "一周内补齐台账", "整改情况": "已整改", "评分": 8.5},
