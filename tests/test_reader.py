@@ -158,20 +158,8 @@ READABLE: dict[str, Form] = {
     "xls_renamed.xlsx": TEMPLATES["monthly"],
 }
 
-# Reader bugs these fixtures expose (see the report that came with them); strict, so a fix shows up.
-ODS_MERGES = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="python-calamine reports no merged ranges for .ods: a name merged down two rows reaches only the first")
-MERGED_HEADER = pytest.mark.xfail(
-    strict=True, raises=(AssertionError, ValueError),
-    reason="a table header merged across two columns adds the covered cell as a duplicate extra column")
-KNOWN_BUGS = {
-    ("rows", "drift_f_inspection_merged.ods"): ODS_MERGES,
-    ("tables", "drift_f_inspection_merged.ods"): ODS_MERGES,
-    ("copies", "drift_f_inspection_merged.ods"): ODS_MERGES,
-    ("columns", "drift_c_merged.xlsx"): MERGED_HEADER,
-    ("tables", "drift_c_merged.xlsx"): MERGED_HEADER,
-}
+# Reader bugs these fixtures expose get a strict xfail here until fixed (none open).
+KNOWN_BUGS: dict[tuple[str, str], pytest.MarkDecorator] = {}
 
 
 def cases(test: str, names: list[str]) -> list[object]:
@@ -336,3 +324,57 @@ def test_encrypted_whatever_its_name():
     for name in ("月检查表.xls", "附件", "报送.ods"):
         opened = open_workbook(name, data)
         assert (opened.status, "密码" in opened.reason) == (UNREADABLE, True), name
+
+
+# ---- layouts built inline ----------------------------------------------------------------------
+
+def _xlsx(build) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    build(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_two_row_header_with_a_group_caption_keeps_the_scores():
+    def build(ws):
+        ws["A1"] = "评审评分表"
+        ws["A2"], ws["B2"] = "评审人", "周强"
+        ws["A3"], ws["B3"] = "评审日期", "2014-12-10"
+        ws["A5"], ws["B5"], ws["C5"], ws["F5"] = "支部名称", "支部编码", "评分项目", "备注"
+        ws["C6"], ws["D6"], ws["E6"] = "创建载体", "创建内容", "创建措施"
+        for rng in ("A5:A6", "B5:B6", "C5:E5", "F5:F6"):
+            ws.merge_cells(rng)
+        ws.append(["秣陵中学党支部", "JN002", 8, 12.5, 9, ""])
+
+    received = read_file("r.xlsx", _xlsx(build), KINDS, CAMPAIGN)
+    frame = received.submission.tables["评审评分"]
+    assert list(frame.index) == [7]
+    assert frame.loc[7, ["支部名称", "创建载体", "创建内容", "创建措施"]].tolist() == ["秣陵中学党支部", 8, 12.5, 9]
+    assert "评分项目" not in frame.columns
+    assert received.submission.issues == ()
+
+
+def test_numbered_caption_right_under_a_table_ends_it():
+    def build(ws):
+        ws.append(["月检查表"])
+        ws.append(["支部名称", "秣陵中学党支部"])
+        ws.append(["检查月份", "2014-06"])
+        ws.append(["填报人", "李红"])
+        ws.append(["填报日期", "2014-07-01"])
+        ws.append(["本月小结", "本月组织党员开展主题党日和志愿服务活动，成效明显。"])
+        ws.append(["一、本月活动开展情况"])
+        ws.append(["活动日期", "活动名称", "参与人数"])
+        ws.append(["2014-06-10", "主题党日", 12])
+        ws.append(["二、任务推进情况"])
+        ws.append(["任务序号", "进展状态", "完成比例"])
+        ws.append([1, "进行中", "50%"])
+
+    received = read_file("m.xlsx", _xlsx(build), KINDS, CAMPAIGN)
+    sub = received.submission
+    assert len(sub.tables["活动记录"]) == 1 and len(sub.tables["任务进度"]) == 1
+    assert sub.issues == ()

@@ -6,6 +6,7 @@ tables to look for; positions are always found, never assumed (SPEC §3 layout c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from pipeline.forms import FormKind, TableSpec, normalise_label
 from pipeline.read.workbook import Sheet
 
 TITLE_ROWS = 6  # the title sits in the first rows of the first visible sheet
+SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")  # a numbered caption such as 二、任务推进情况
 
 
 @dataclass(frozen=True)
@@ -135,10 +137,11 @@ def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTabl
 
 def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableSpec,
                 kind: FormKind) -> RawTable:
-    extras = _extra_columns(sheet.rows[header], columns, kind)
+    first_data = _second_header_row(sheet, header, columns, spec)
+    extras = _extra_columns(sheet, header, columns)
     span = sorted({*columns.values(), *extras.values()})
     rows = []
-    for r in range(header + 1, len(sheet.rows)):
+    for r in range(first_data, len(sheet.rows)):
         if all(cell_text(sheet.value(r, c)) == "" for c in span):
             break
         if _starts_other_block(sheet, r, spec, kind):
@@ -149,24 +152,44 @@ def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableS
     return RawTable(spec, sheet.name, header + 1, columns, extras, tuple(rows))
 
 
-def _extra_columns(header: tuple[object, ...], columns: dict[str, int], kind: FormKind) -> dict[str, int]:
-    """Unknown non-empty header cells between or right of the known ones are kept for the ledger."""
-    first = min(columns.values())
+def _extra_columns(sheet: Sheet, header: int, columns: dict[str, int]) -> dict[str, int]:
+    """Unknown non-empty header cells right of the first known one are kept for the ledger."""
     extras: dict[str, int] = {}
     known = set(columns.values())
-    for c in range(first, len(header)):
-        text = cell_text(header[c])
-        if c in known or not text:
-            continue
+    row = sheet.rows[header]
+    for c in range(min(columns.values()), len(row)):
+        text = cell_text(row[c])
+        if c in known or not text or (header, c) in sheet.covered:
+            continue  # a merged header spans several columns but names one
         name = unicodedata.normalize("NFKC", text).replace("\n", "")
-        if normalise_label(name) in ("序号",) or name in extras:
+        if normalise_label(name) in {"序号", *columns} or name in extras:
             continue
         extras[name] = c
     return extras
 
 
+def _second_header_row(sheet: Sheet, header: int, columns: dict[str, int], spec: TableSpec) -> int:
+    """A header split over two rows (a group caption above the column names): take both.
+
+    Adds the column labels found on the next row to `columns` and returns the first data row.
+    """
+    below = header + 1
+    if below >= len(sheet.rows):
+        return below
+    found = {normalise_label(cell_text(v)): c for c, v in enumerate(sheet.rows[below]) if cell_text(v)}
+    labels = {label: c for label, c in found.items() if label in spec.labels}
+    if not labels:
+        return below
+    for label, c in labels.items():
+        columns.setdefault(label, c)
+    return below + 1
+
+
 def _starts_other_block(sheet: Sheet, r: int, spec: TableSpec, kind: FormKind) -> bool:
     """A caption or another table's header directly under a table ends it."""
-    texts = {normalise_label(cell_text(v)) for v in sheet.rows[r] if cell_text(v)}
+    texts = [normalise_label(cell_text(v)) for v in sheet.rows[r] if cell_text(v)]
     others = {label for t in kind.tables if t is not spec for label in t.labels}
-    return len(texts & (others | set(kind.labels))) >= 2
+    if len(set(texts) & (others | set(kind.labels))) >= 2:
+        return True
+    captions = {normalise_label(t.caption) for t in kind.tables if t.caption}
+    return len(texts) == 1 and (texts[0] in captions or SECTION.match(texts[0]) is not None)

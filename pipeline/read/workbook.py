@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import msoffcrypto
 import python_calamine
@@ -79,7 +81,8 @@ def open_workbook(name: str, data: bytes) -> Opened:
                       reason="文件已损坏或不完整（可能传输中断），无法打开，请支部重新发送原文件")
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = tuple(_sheet(book, meta) for meta in book.sheets_metadata)
+        merges = ods_merges(data) if fmt == "ods" else {}
+        sheets = tuple(_sheet(book, meta, merges.get(meta.name)) for meta in book.sheets_metadata)
     except Exception:  # noqa: BLE001 - calamine raises many types for damaged files
         return Opened(fmt, status=UNREADABLE,
                       reason="文件已损坏或不完整，无法打开，请支部用 Excel 重新保存后发送")
@@ -95,11 +98,15 @@ def _is_encrypted(data: bytes) -> bool:
         return False
 
 
-def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata) -> Sheet:
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata,
+           merges: list[Merge] | None = None) -> Sheet:
     sheet = book.get_sheet_by_name(meta.name)
     rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
     covered: set[tuple[int, int]] = set()
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
+    for (r0, c0), (r1, c1) in merges or sheet.merged_cell_ranges or ():
         top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
         for r in range(r0, min(r1, len(rows) - 1) + 1):
             for c in range(c0, c1 + 1):
@@ -111,3 +118,33 @@ def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMe
                     rows[r][c] = top_left
     visible = str(meta.visible).lower().endswith("visible")
     return Sheet(meta.name, visible, tuple(tuple(r) for r in rows), frozenset(covered))
+
+
+_ODS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def ods_merges(data: bytes) -> dict[str, list[Merge]]:
+    """Merged ranges of every sheet of an .ods file (python-calamine reports none for .ods)."""
+    out: dict[str, list[Merge]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
+            for _, table in ElementTree.iterparse(fh):
+                if table.tag == f"{_ODS}table":
+                    out[table.get(f"{_ODS}name", "")] = list(_table_merges(table))
+                    table.clear()
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return out
+
+
+def _table_merges(table: ElementTree.Element) -> Iterator[Merge]:
+    r = 0
+    for row in table.iter(f"{_ODS}table-row"):
+        c = 0
+        for cell in row:
+            rows_spanned = int(cell.get(f"{_ODS}number-rows-spanned", "1"))
+            cols_spanned = int(cell.get(f"{_ODS}number-columns-spanned", "1"))
+            if rows_spanned > 1 or cols_spanned > 1:
+                yield (r, c), (r + rows_spanned - 1, c + cols_spanned - 1)
+            c += int(cell.get(f"{_ODS}number-columns-repeated", "1"))
+        r += int(row.get(f"{_ODS}number-rows-repeated", "1"))
