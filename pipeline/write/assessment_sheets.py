@@ -15,20 +15,16 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.config import Campaign
-from pipeline.write.common import FONT, new_workbook, sheet_title
+from pipeline.write.common import FONT, LINE_HEIGHT, missing, new_workbook, plain, sheet_title, text_of
+from pipeline.write.common import lines_needed as rows_for
 from pipeline.write.scorecard import (
-    LINE_HEIGHT,
     TableFormats,
     card_frame,
     card_kinds,
     grade_formats,
     merged_text,
-    missing,
-    plain,
-    rows_for,
     rubric_note,
     table_sheet,
-    text_of,
 )
 
 FILE = "年度考核表.xlsx"

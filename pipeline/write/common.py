@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import os
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
@@ -25,6 +27,8 @@ STATUS_COLOURS = {
     "忽略": "#EDEDED", "错误": "#FFC7CE", "警告": "#FFEB9C",
 }
 MAX_WIDTH = 60
+LINE_HEIGHT = 14.0  # points per line of 10-pt text
+WIDE_UNITS = 0.95  # a 10-pt 宋体 character takes ≈ 1.9 column-width units, i.e. 0.95 × its display width
 
 
 def new_workbook(target: str | Path, created: dt.date) -> Workbook:
@@ -46,6 +50,7 @@ class Formats:
         self.header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
                                        "align": "center", "text_wrap": True})
         self.text = book.add_format({**base, "border": 1, "text_wrap": True})
+        self.clip = book.add_format({**base, "border": 1})  # long codes such as SHA-256: shown cut, kept whole
         self.center = book.add_format({**base, "border": 1, "align": "center"})
         self.number = book.add_format({**base, "border": 1, "num_format": "0.0"})
         self.integer = book.add_format({**base, "border": 1, "num_format": "0"})
@@ -60,6 +65,40 @@ class Formats:
 def display_width(text: str) -> int:
     """East Asian wide characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def plain(value: Any) -> Any:
+    """numpy scalars → Python values (write_cell dispatches on int/float)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def text_of(value: Any) -> str:
+    """A cell's text: '' for missing, whole numbers without '.0'."""
+    value = plain(value)
+    if missing(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (East Asian = 2)."""
+    usable = max(width - 1, 4)
+    return sum(max(1, math.ceil(display_width(line) * WIDE_UNITS / usable)) for line in (text.split("\n") or [""]))
+
+
+def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]], minimum: int = 1,
+            line_height: float = LINE_HEIGHT) -> None:
+    """Set a row tall enough for its wrapped cells: XlsxWriter does not size rows, and LibreOffice
+    does not autofit them on opening (long text would spill over the rows below)."""
+    lines = max([minimum, *(lines_needed(text, width) for text, width in cells)])
+    if lines > 1:
+        ws.set_row(row, line_height * lines + 4)
 
 
 def column_widths(frame: pd.DataFrame, minimum: int = 6, maximum: int = MAX_WIDTH) -> list[float]:
@@ -83,10 +122,13 @@ def _text(value: object) -> str:
 
 def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind: str = "") -> None:
     """Text always through write_string; numbers and dates typed; None as an empty bordered cell."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    value = plain(value)
+    if missing(value):
         ws.write_blank(row, col, None, fmt.text)
     elif kind == "percent":
         ws.write_number(row, col, float(value), fmt.percent)
+    elif kind == "clip":
+        ws.write_string(row, col, str(value), fmt.clip)
     elif kind == "status" and str(value) in fmt.status:
         ws.write_string(row, col, str(value), fmt.status[str(value)])
     elif isinstance(value, bool):
@@ -115,10 +157,14 @@ def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
         top = 1
     for c, col in enumerate(frame.columns):
         ws.write_string(top, c, str(col), fmt.header)
+    widths = list(widths or column_widths(frame))
     for r, values in enumerate(frame.itertuples(index=False), start=top + 1):
         for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
             write_cell(ws, r, c, value, fmt, kinds.get(str(col), ""))
-    for c, width in enumerate(widths or column_widths(frame)):
+        wrapped = [(text_of(v), widths[c]) for c, (col, v) in enumerate(zip(frame.columns, values, strict=True))
+                   if isinstance(v, str) and kinds.get(str(col)) != "clip"]
+        fit_row(ws, r, wrapped)
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     finish_sheet(ws, top, len(frame), len(frame.columns), landscape)
     return ws

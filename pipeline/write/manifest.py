@@ -32,7 +32,7 @@ def write_manifest(outbox: Path, rows: tuple[ManifestRow, ...], campaign: Campai
     fmt = Formats(book)
     title = f"收件清单（统计截止 {campaign.as_of.isoformat()}，共 {len(rows)} 个文件）"
     widths = [48, 18, 16, 10, 30, 10, 10, 8, 8, 60]
-    write_frame(book, fmt, "收件清单", frame, title=title, kinds={"状态": "status"}, widths=widths)
+    write_frame(book, fmt, "收件清单", frame, title=title, kinds={"状态": "status", "SHA256": "clip"}, widths=widths)
     book.close()
     payload = {
         "as_of": campaign.as_of.isoformat(),

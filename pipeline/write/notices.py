@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline.assess import REJECTED, ManifestRow
 from pipeline.config import Campaign
 from pipeline.issues import Issue
-from pipeline.write.common import Formats, finish_sheet, new_workbook, safe_file_name, write_cell
+from pipeline.write.common import Formats, finish_sheet, fit_row, new_workbook, safe_file_name, text_of, write_cell
 
 COLUMNS = ("文件", "工作表", "单元格", "字段", "值", "问题", "级别", "修改建议")
 WIDTHS = (36, 12, 8, 12, 22, 44, 6, 44)
@@ -59,6 +59,7 @@ def _write_notice(path: Path, branch: str, issues: list[Issue], status: dict[str
     for r, values in enumerate(frame.itertuples(index=False), start=header + 1):
         for c, value in enumerate(values):
             write_cell(ws, r, c, value, fmt, "status" if COLUMNS[c] == "级别" else "")
+        fit_row(ws, r, ((text_of(v), WIDTHS[c]) for c, v in enumerate(values)))
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     finish_sheet(ws, header, len(frame), len(COLUMNS))

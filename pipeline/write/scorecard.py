@@ -7,19 +7,28 @@ lightly coloured grades, frozen header, filter, widths that fit Chinese, A4 prin
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.config import Campaign
-from pipeline.write.common import FONT, Formats, column_widths, display_width, finish_sheet, new_workbook
+from pipeline.write.common import (
+    FONT,
+    LINE_HEIGHT,
+    Formats,
+    column_widths,
+    finish_sheet,
+    missing,
+    new_workbook,
+    plain,
+    text_of,
+)
+from pipeline.write.common import lines_needed as rows_for
 
 TITLE = "“一支部一品牌”创建活动积分卡"
 FILE = "积分卡.xlsx"
@@ -28,40 +37,13 @@ FIXED_TEXT = ("支部编码", "支部名称", "品牌名称", "申报类型")
 # Grade colours by position in campaign.grades (best first); anything below the last floor is 不合格.
 GRADE_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6")
 FAIL_COLOUR = "#FFC7CE"
-LINE_HEIGHT = 14.0  # points per line of 10-pt text
-WIDE_UNITS = 0.95  # a 10-pt 宋体 character takes ≈ 1.9 column-width units, i.e. 0.95 × its display width
 
 
 # ---- small shared helpers ------------------------------------------------------------------
 
-def plain(value: Any) -> Any:
-    """numpy scalars → Python values (write_cell dispatches on int/float)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def text_of(value: Any) -> str:
-    """A cell's text: '' for missing, whole numbers without '.0'."""
-    value = plain(value)
-    if missing(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def num(value: float) -> str:
     """10.0 → '10', 2.5 → '2.5'."""
     return f"{value:g}"
-
-
-def rows_for(text: str, width: float) -> int:
-    """How many lines `text` takes in a wrapped cell `width` characters wide (East Asian = 2)."""
-    usable = max(width - 1, 4)
-    return sum(max(1, math.ceil(display_width(line) * WIDE_UNITS / usable)) for line in (text.split("\n") or [""]))
 
 
 def merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: Format,

@@ -11,7 +11,6 @@ can find the header by its first cell and read on; nothing but data follows it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,18 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.config import Campaign
-from pipeline.write.common import FONT, STATUS_COLOURS, Formats, display_width, finish_sheet, new_workbook, write_cell
+from pipeline.write.common import (
+    FONT,
+    STATUS_COLOURS,
+    Formats,
+    display_width,
+    finish_sheet,
+    fit_row,
+    missing,
+    new_workbook,
+    text_of,
+    write_cell,
+)
 
 FILE_NAME = "报送情况.xlsx"
 SHEETS = ("月检查", "季度汇报", "报送率", "催报名单", "未申报")
@@ -40,7 +50,6 @@ LEGEND = (
     ("—", "该期间不需报送"),
 )
 CHART_TITLE = "各月报送率与按时率"
-LINE_HEIGHT = 13.5  # points per line of 10-pt 宋体
 WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (taller row) only past the 60-wide maximum
 LEGEND_LINE = 12.0  # points per line of the 9-pt legend
 PERIOD_MIN = 12.0
@@ -90,37 +99,10 @@ class _Extra:
 
 # ---- generic helpers (local to this module) ----------------------------------------------------
 
-def lines_needed(text: str, width: float) -> int:
-    """How many lines a wrapped cell of this column width needs (wide characters count 2)."""
-    usable = max(width - 1.5, 1.0)
-    return sum(max(1, math.ceil(display_width(line) / usable)) for line in str(text).split("\n"))
-
-
-def fit_row_height(ws: Worksheet, row: int, cells: Sequence[tuple[str, float]], minimum: int = 1,
-                   line_height: float = LINE_HEIGHT) -> None:
-    """Set a row tall enough for its wrapped cells: XlsxWriter does not size rows, and LibreOffice
-    does not autofit them on opening (long text would spill over the rows below)."""
-    lines = max([minimum, *(lines_needed(text, width) for text, width in cells)])
-    if lines > 1:
-        ws.set_row(row, line_height * lines + 4)
-
-
 def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: float = 60) -> float:
-    cells = [header, *(_shown(v) for v in values)]
+    cells = [header, *(text_of(v) for v in values)]
     longest = max(display_width(line) for c in cells for line in c.split("\n"))
     return float(min(max(longest + 2, minimum), maximum))
-
-
-def _shown(value: Any) -> str:
-    if _blank(value):
-        return ""
-    if isinstance(value, dt.date):
-        return "2014-01-01"
-    return str(value)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _title(ws: Worksheet, fmt: Formats, cols: int, text: str) -> None:
@@ -134,7 +116,7 @@ def _note(ws: Worksheet, style: Format, row: int, widths: Sequence[float], text:
     if len(widths) > 1:
         ws.merge_range(row, 0, row, len(widths) - 1, "", style)
     ws.write_string(row, 0, text, style)
-    fit_row_height(ws, row, [(text, sum(widths))])
+    fit_row(ws, row, [(text, sum(widths))])
 
 
 def _header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[str]) -> None:
@@ -155,7 +137,7 @@ def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
     keys = [c for c in ("上级组织", "支部编码") if c in frame.columns]
     shown = frame.copy()
     for key in keys:
-        shown[key] = shown[key].map(lambda v: "" if _blank(v) else str(v))
+        shown[key] = shown[key].map(lambda v: "" if missing(v) else str(v))
     return shown.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
@@ -197,7 +179,7 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
             cells.append((text, widths[c] if c < len(widths) else PERIOD_MIN))
         for c in range(first + len(chunk), len(columns)):
             ws.write_blank(row, c, None, extra.legend_plain)
-        fit_row_height(ws, row, cells, minimum=2, line_height=LEGEND_LINE)
+        fit_row(ws, row, cells, minimum=2, line_height=LEGEND_LINE)
         row += 1
 
     # Due dates, above the header so the header row is followed by data only.
@@ -214,11 +196,11 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
             write_cell(ws, r, c, record.get(col), fmt)
         for c, period in enumerate(periods, start=len(ID_COLUMNS)):
             value = record.get(period)
-            if _blank(value):
+            if missing(value):
                 ws.write_blank(r, c, None, fmt.center)
             else:
                 ws.write_string(r, c, str(value), fmt.status.get(str(value), fmt.center))
-        fit_row_height(ws, r, [(_shown(record.get(col)), widths[c]) for c, col in enumerate(ID_COLUMNS)])
+        fit_row(ws, r, [(text_of(record.get(col)), widths[c]) for c, col in enumerate(ID_COLUMNS)])
     if not rows:
         _none_row(ws, fmt, header + 1, len(columns))
         rows = 1
@@ -244,12 +226,12 @@ def _rate_row(ws: Worksheet, fmt: Formats, extra: _Extra, row: int, labels: Sequ
               record: dict[str, Any], bold: bool) -> None:
     for c, label in enumerate(labels):
         if bold:
-            ws.write_string(row, c, "" if _blank(label) else str(label), extra.total_text)
+            ws.write_string(row, c, "" if missing(label) else str(label), extra.total_text)
         else:
-            write_cell(ws, row, c, "" if _blank(label) else str(label), fmt)
+            write_cell(ws, row, c, "" if missing(label) else str(label), fmt)
     for c, col in enumerate(RATE_COLUMNS, start=len(labels)):
         value = record.get(col)
-        if _blank(value):
+        if missing(value):
             ws.write_blank(row, c, None, extra.total_text if bold else fmt.text)
         elif col in PERCENT_COLUMNS:
             ws.write_number(row, c, float(value), extra.total_percent if bold else fmt.percent)
@@ -360,11 +342,11 @@ def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: p
     for r, record in enumerate(frame.to_dict("records"), start=header + 1):
         for c, col in enumerate(columns):
             value = record.get(col)
-            if kinds.get(col) == "integer" and not _blank(value):
+            if kinds.get(col) == "integer" and not missing(value):
                 ws.write_number(r, c, int(value), extra.count)
             else:
                 write_cell(ws, r, c, value, fmt)
-        fit_row_height(ws, r, [(_shown(record.get(col)), widths[c]) for c, col in enumerate(columns)])
+        fit_row(ws, r, [(text_of(record.get(col)), widths[c]) for c, col in enumerate(columns)])
     rows = len(frame)
     if not rows:
         _none_row(ws, fmt, header + 1, len(columns))
