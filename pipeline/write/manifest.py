@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipeline.assess import ManifestRow
 from pipeline.config import Campaign
-from pipeline.write.common import Formats, new_workbook, write_frame
+from pipeline.write.common import Formats, column_widths, new_workbook, write_frame
 
 STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略")
 
@@ -31,7 +31,8 @@ def write_manifest(outbox: Path, rows: tuple[ManifestRow, ...], campaign: Campai
     book = new_workbook(outbox / "收件清单.xlsx", campaign.as_of)
     fmt = Formats(book)
     title = f"收件清单（统计截止 {campaign.as_of.isoformat()}，共 {len(rows)} 个文件）"
-    widths = [48, 18, 16, 10, 30, 10, 10, 8, 8, 60]
+    widths = column_widths(frame, maximum=72)
+    widths[1] = 18  # the hash is for checking, not reading: shown cut, kept whole
     write_frame(book, fmt, "收件清单", frame, title=title, kinds={"状态": "status", "SHA256": "clip"}, widths=widths)
     book.close()
     payload = {
