@@ -157,3 +157,30 @@ def test_submission_dated_after_as_of_is_listed_but_not_counted(tmp_path: Path):
     row = next(r for r in f.manifest(tmp_path / "o")["files"] if r["类型"] == "月检查表")
     assert row["状态"] == "受理" and "晚于统计截止日" in row["说明"]
     assert table(tmp_path / "o" / "汇总台账.xlsx", "月检查", "支部编码") == []
+
+
+def test_tables_read_with_header_on_the_first_row(inbox: Path, tmp_path: Path):
+    import pandas as pd
+
+    out = tmp_path / "o"
+    assert f.run_cli(inbox, out)[0] == 0
+    manifest = pd.read_excel(out / "收件清单.xlsx", sheet_name="收件清单", engine="openpyxl", dtype=str)
+    assert list(manifest.columns) == ["文件", "SHA256", "类型", "支部编码", "支部名称", "期间", "状态", "错误数", "警告数", "说明"]
+    assert len(manifest) == sum(1 for p in inbox.rglob("*") if p.is_file())
+    issues = pd.read_excel(out / "问题清单.xlsx", sheet_name="问题清单", engine="openpyxl")
+    assert list(issues.columns) == ["文件", "支部名称", "工作表", "单元格", "字段", "值", "问题", "级别", "修改建议"]
+    ledger = pd.read_excel(out / "汇总台账.xlsx", sheet_name="月检查", engine="openpyxl")
+    assert list(ledger.columns[:3]) == ["支部编码", "支部名称", "来源文件"]
+
+
+def test_formula_text_in_a_submission_stays_text(tmp_path: Path):
+    import openpyxl
+
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch(*A)])
+    f.application(box, *A, 品牌名称='=HYPERLINK("http://x","红烛")')
+    assert f.run_cli(box, tmp_path / "o")[0] == 0
+    ws = openpyxl.load_workbook(tmp_path / "o" / "汇总台账.xlsx")["申报"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("品牌名称") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

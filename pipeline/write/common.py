@@ -147,14 +147,16 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind
 def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *, title: str = "",
                 kinds: dict[str, str] | None = None, landscape: bool = True,
                 widths: Sequence[float] | None = None) -> Worksheet:
-    """One sheet: optional title row, header, rows; frozen header, filter, widths, A4 print setup."""
+    """One table sheet: header on row 1, rows below; the title prints as the page header.
+
+    Row 1 is the header so that the sheet reads as a table anywhere (a filter, pandas, another
+    office suite); frozen header, filter, widths and A4 print setup come with it.
+    """
     ws = book.add_worksheet(name)
     kinds = kinds or {}
     top = 0
     if title:
-        ws.merge_range(0, 0, 0, max(len(frame.columns) - 1, 0), title, fmt.title)
-        ws.set_row(0, 24)
-        top = 1
+        print_title(ws, title)
     for c, col in enumerate(frame.columns):
         ws.write_string(top, c, str(col), fmt.header)
     widths = list(widths or column_widths(frame))
@@ -168,6 +170,11 @@ def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
         ws.set_column(c, c, width)
     finish_sheet(ws, top, len(frame), len(frame.columns), landscape)
     return ws
+
+
+def print_title(ws: Worksheet, title: str) -> None:
+    """The sheet's title at the top of every printed page."""
+    ws.set_header(f'&C&"{FONT},Bold"&12{title.replace("&", "&&")}')
 
 
 def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape: bool = True) -> None:
