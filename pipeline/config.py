@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import tomllib
 import warnings
 from dataclasses import dataclass, field
@@ -105,11 +106,7 @@ class Campaign:
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
         """A deadline on a weekend or statutory holiday moves to the next working day."""
-        if not self.rolls_to_workday:
-            return day
-        while not is_workday(day):
-            day += dt.timedelta(days=1)
-        return day
+        return next_workday(day) if self.rolls_to_workday else day
 
     def month_due(self, month: str) -> dt.date:
         year, mon = (int(p) for p in month.split("-"))
@@ -175,6 +172,13 @@ class Campaign:
 
 def _days_in(day: dt.date) -> int:
     return calendar.monthrange(day.year, day.month)[1]
+
+
+@functools.cache
+def next_workday(day: dt.date) -> dt.date:
+    while not is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def is_workday(day: dt.date) -> bool:

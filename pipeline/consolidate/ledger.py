@@ -81,38 +81,35 @@ def _forms(filed: tuple[Filed, ...], labels: tuple[str, ...], extra=None) -> pd.
 
 
 def _tables(filed: tuple[Filed, ...], table: str, carried: tuple[str, ...]) -> pd.DataFrame:
-    parts = []
+    records = []
     for f in filed:
         frame = f.sub.tables.get(table)
         if frame is None or frame.empty:
             continue
-        part = frame.drop(columns=[CELLS]).reset_index(drop=True)
-        for label in reversed(carried):
-            part.insert(0, label, f.sub.value(label))
-        for k, value in reversed(_key(f).items()):
-            part.insert(0, k, value)
-        parts.append(part)
+        fixed = {**_key(f), **{label: f.sub.value(label) for label in carried}}
+        records += [{**fixed, **row} for row in _records(frame)]
     spec = next(t for k in (APPLY_CREATE, MONTHLY, QUARTERLY) for t in k.tables if t.name == table)
-    return _ordered(_concat(parts), [*KEYS, *carried, *spec.labels])
+    return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *spec.labels])
 
 
 def _row_tables(filed: tuple[Filed, ...], table: str, labels: tuple[str, ...],
                 carried: tuple[str, ...]) -> pd.DataFrame:
     """Committee files name the branch per row; rows that matched no branch are left out."""
-    parts = []
+    records = []
     for f in filed:
-        frame = f.sub.tables[table]
-        part = frame.drop(columns=[CELLS]).reset_index(drop=True)
-        part = part.assign(**{"支部编码": part[f"_{CODE}"], "支部名称": part[f"_{NAME}"], "来源文件": f.file},
-                           **{c: f.sub.value(c) for c in carried})
-        part = part[part["支部编码"].notna()].drop(columns=[f"_{CODE}", f"_{NAME}"])
-        parts.append(part)
-    return _ordered(_concat(parts), [*KEYS, *carried, *labels])
+        fixed = {"来源文件": f.file, **{c: f.sub.value(c) for c in carried}}
+        for row in _records(f.sub.tables[table]):
+            code, name = row.pop(f"_{CODE}"), row.pop(f"_{NAME}")
+            if code is not None:
+                records.append({**row, **fixed, "支部编码": code, "支部名称": name})
+    return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *labels])
 
 
-def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True).astype(object) if parts else pd.DataFrame(dtype=object)
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as dicts without the cell map; column lists are far cheaper than to_dict on tiny frames."""
+    columns = [c for c in frame.columns if c != CELLS]
+    return [dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
 
 
 def _ordered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

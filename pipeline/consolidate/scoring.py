@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -26,11 +27,14 @@ class Inputs:
     ledger: dict[str, pd.DataFrame]
     rates: pd.DataFrame  # 支部编码, 类型 (monthly/quarterly), 应报, 实报, 按时, 报送率, 按时率
 
+    @cached_property
+    def by_branch(self) -> dict[str, dict[str, pd.DataFrame]]:
+        """Each ledger sheet split by 支部编码 once, so every rule reads only its branch's rows."""
+        return {name: dict(tuple(frame.groupby("支部编码", sort=False))) if "支部编码" in frame else {}
+                for name, frame in self.ledger.items()}
 
-def _rows(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    if frame.empty or "支部编码" not in frame:
-        return frame
-    return frame[frame["支部编码"] == code]
+    def rows(self, sheet: str, code: str) -> pd.DataFrame:
+        return self.by_branch[sheet].get(code, self.ledger[sheet].iloc[0:0])
 
 
 def _num(x: float) -> str:
@@ -38,7 +42,7 @@ def _num(x: float) -> str:
 
 
 def application(item: RubricItem, code: str, data: Inputs) -> Score:
-    apps = _rows(data.ledger["申报"], code)
+    apps = data.rows("申报", code)
     if apps.empty:
         return Score(0.0, "无已受理的申报表")
     app = apps.iloc[0]
@@ -55,7 +59,7 @@ def application(item: RubricItem, code: str, data: Inputs) -> Score:
 
 
 def review_mean(item: RubricItem, code: str, data: Inputs) -> Score:
-    reviews = _rows(data.ledger["评审评分"], code)
+    reviews = data.rows("评审评分", code)
     if reviews.empty or item.item not in reviews:
         return Score(0.0, "无评审评分")
     scores = sorted(float(s) for s in reviews[item.item] if s is not None and not pd.isna(s))
@@ -91,10 +95,10 @@ def process_rates(item: RubricItem, code: str, data: Inputs) -> Score:
 
 
 def task_completion(item: RubricItem, code: str, data: Inputs) -> Score:
-    tasks = _rows(data.ledger["任务分解"], code)
-    if _rows(data.ledger["申报"], code).empty or tasks.empty:
+    tasks = data.rows("任务分解", code)
+    if data.rows("申报", code).empty or tasks.empty:
         return Score(0.0, "无已受理的任务分解表")
-    progress = _rows(data.ledger["任务进度"], code)
+    progress = data.rows("任务进度", code)
     latest: dict[int, float] = {}
     if not progress.empty:
         ordered = progress.sort_values("检查月份", kind="stable")
@@ -109,14 +113,14 @@ def task_completion(item: RubricItem, code: str, data: Inputs) -> Score:
 
 
 def publicity(item: RubricItem, code: str, data: Inputs) -> Score:
-    posts = _rows(data.ledger["宣传报道"], code)
+    posts = data.rows("宣传报道", code)
     distinct = 0 if posts.empty else len(posts[["发布日期", "渠道", "标题"]].astype(str).drop_duplicates())
     each = item.params.get("points_each", 2.0)
     return Score(min(distinct * each, item.max), f"宣传报道 {distinct} 篇，每篇 {_num(each)} 分")
 
 
 def inspection(item: RubricItem, code: str, data: Inputs) -> Score:
-    records = _rows(data.ledger["督查记录"], code)
+    records = data.rows("督查记录", code)
     p = item.params
     if records.empty:
         return Score(min(p.get("no_record_score", 10.0), item.max), "无督查记录")
@@ -148,11 +152,10 @@ def shared_ranks(totals: pd.Series) -> pd.Series:
 def scorecard(codes: list[str], roster_names: dict[str, str], data: Inputs,
               campaign: Campaign) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(积分卡: one row per branch; 依据: one row per branch and item with its basis)."""
-    apps = data.ledger["申报"]
     rows, details = [], []
     for code in codes:
         scores = score_branch(code, data, campaign)
-        app = _rows(apps, code)
+        app = data.rows("申报", code)
         brand = app.iloc[0]["品牌名称"] if not app.empty else ""
         kind = app.iloc[0]["申报类型"] if not app.empty else ""
         total = sum(s.value for s in scores.values())
