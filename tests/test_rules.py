@@ -281,3 +281,22 @@ def _rewrite_cell(path: Path, sheet: str, old: object, new: object, date: tuple[
                 book.save(path)
                 return
     raise AssertionError(f"{old or date} not found in {sheet}")
+
+
+def test_application_without_tasks_is_an_error(box):
+    p = f.application(box, *A, tasks=0)
+    a = run(box)
+    rel = p.relative_to(box).as_posix()
+    issue = found(a, rel, "table-empty")
+    assert issue.severity == "错误" and issue.sheet == "任务分解表" and issue.cell
+    assert status(a, rel) == "退回"
+
+
+def test_blank_template_is_rejected_with_every_required_field(box):
+    from pipeline.forms import MONTHLY
+
+    p = f.write(box / "空白.xlsx", MONTHLY)
+    a = run(box)
+    missing = {i.field for i in a.issues if i.file == "空白.xlsx" and i.code == "required-missing"}
+    assert {"支部名称", "检查月份", "填报人", "填报日期", "本月小结"} <= missing
+    assert status(a, "空白.xlsx") == "退回" and p.exists()
