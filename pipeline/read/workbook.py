@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 import msoffcrypto
 import python_calamine
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et", ".ett", ".xlt", ".xltx")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -55,6 +55,8 @@ def sniff_format(data: bytes) -> str:
                 names = set(zf.namelist())
                 if "xl/workbook.xml" in names:
                     return "xlsx"
+                if "xl/workbook.bin" in names:
+                    return "xlsb"
                 if "mimetype" in names and zf.read("mimetype").startswith(
                         b"application/vnd.oasis.opendocument.spreadsheet"):
                     return "ods"
@@ -75,6 +77,9 @@ def open_workbook(name: str, data: bytes) -> Opened:
         return Opened(fmt, status=UNREADABLE,
                       reason="文件设置了打开密码，无法读取，请支部取消密码后重新发送")
     if fmt in ("", "zip", "ole") and not looks_like_sheet:
+        if lower.endswith((".csv", ".txt")) and b"," in data[:2000]:
+            return Opened("", status=IGNORED,
+                          reason="CSV 文本文件不是规定的报送格式，请支部用 Excel 模板填写后发送 .xlsx 文件")
         return Opened("", status=IGNORED, reason="不是电子表格文件，未处理")
     if fmt in ("", "zip", "ole", "broken-zip"):
         return Opened(fmt, status=UNREADABLE,
