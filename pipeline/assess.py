@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from pipeline.config import Campaign
+from pipeline.config import Campaign, StopRun
 from pipeline.forms import FormKind
 from pipeline.issues import ERROR, Issue
 from pipeline.parse.forms import Submission
@@ -22,12 +22,8 @@ ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE = "受理", "退回", "被替代", "�
 CODE, NAME = "支部编码", "支部名称"  # columns added to table rows matched per row
 
 
-class RosterError(Exception):
-    """The roster is missing or unusable: the run stops (exit 2) with these Chinese problems."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class RosterError(StopRun):
+    """The roster is missing or unusable: its problems, for the committee to fix."""
 
 
 @dataclass(frozen=True)

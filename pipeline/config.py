@@ -47,12 +47,16 @@ TOP_KEYS = {
 }
 
 
-class ConfigError(Exception):
-    """A campaign file the run cannot use; `problems` are Chinese lines naming the key."""
+class StopRun(Exception):  # noqa: N818 - it names what happens
+    """Input the run cannot go on with (exit 2); `problems` are Chinese lines for the clerk."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class ConfigError(StopRun):
+    """A campaign file the run cannot use; each problem names its key."""
 
 
 @dataclass(frozen=True)
