@@ -59,30 +59,60 @@ def outbox(tmp_path_factory):
     return out
 
 
-def header_row(ws, first: str) -> tuple[int, list]:
-    for row in ws.iter_rows(min_row=1, max_row=6):
-        if row[0].value == first:
-            return row[0].row, [c.value for c in row]
-    raise AssertionError(f"no header starting with {first} on {ws.title}")
+CARD = ["支部编码", "支部名称", "品牌名称", "申报类型", *ITEMS, "总分", "排名", "等次"]
+LISTED = ["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
+MISSED = ["支部编码", "支部名称", "总分", "原因"]
+
+
+def table(path, sheet: str) -> pd.DataFrame:
+    """The sheet as anyone would read it: pandas with the default header=0."""
+    return pd.read_excel(path, sheet_name=sheet, engine="openpyxl")
+
+
+def check_table(ws, columns: list, rows: int) -> None:
+    """Header on row 1, `rows` data rows directly below, nothing under them in the table's columns,
+    then one empty column and the 说明 block (header on row 1, the wrapped note below it)."""
+    n = len(columns)
+    assert [c.value for c in ws[1]][:n] == columns
+    for r in range(2, rows + 2):
+        assert ws.cell(r, 1).value not in (None, ""), (ws.title, r)
+    below = [c.value for row in ws.iter_rows(min_row=rows + 2, max_col=n) for c in row]
+    assert all(v is None for v in below), ws.title
+    assert all(ws.cell(r, n + 1).value is None for r in range(1, ws.max_row + 1))  # the empty column
+    assert ws.cell(1, n + 2).value == "说明"
+    note = ws.cell(2, n + 2)
+    assert note.value and note.alignment.wrap_text
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(n + 2)].width >= 30
+    assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(n)}{rows + 1}"
+    assert ws.print_title_rows == "$1:$1"
+    assert all(rng.min_col > n for rng in ws.merged_cells.ranges)  # no merged cells in the table
+
+
+def page_title(ws) -> str:
+    return ws.oddHeader.center.text
 
 
 def test_scorecard_header_numbers_and_setup(outbox):
     book = openpyxl.load_workbook(outbox / "积分卡.xlsx")
     assert book.sheetnames == ["积分卡"]
     ws = book["积分卡"]
-    assert ws["A1"].value.startswith("“一支部一品牌”创建活动积分卡（统计截止 2014-12-31")
-    row, header = header_row(ws, "支部编码")
-    assert header == ["支部编码", "支部名称", "品牌名称", "申报类型", *ITEMS, "总分", "排名", "等次"]
-    first = [c.value for c in ws[row + 1]]
-    assert first[0] == "JN001"
-    score = ws.cell(row + 1, 5)
+    assert page_title(ws).startswith("“一支部一品牌”创建活动积分卡（统计截止 2014-12-31")
+    assert ws.oddHeader.center.font == "宋体,Bold" and ws.oddHeader.center.size == 12
+    check_table(ws, CARD, len(NAMES))
+    note = ws.cell(2, len(CARD) + 2).value
+    assert "各项满分：创建方案 10" in note and "优秀 ≥ 90 分" in note and "在册支部 4 个" in note
+    frame = table(outbox / "积分卡.xlsx", "积分卡")
+    assert list(frame.columns[: len(CARD)]) == CARD
+    assert frame["支部编码"].tolist() == ["JN001", "JN002", "JN003", "JN004"]
+    assert frame["支部名称"].tolist() == NAMES and frame["排名"].tolist() == [1, 2, 3, 4]
+    first = [c.value for c in ws[2]][: len(CARD)]
+    assert first[0] == "JN001" and first[-1] == "优秀"
+    score = ws.cell(2, 5)
     assert isinstance(score.value, float) and score.number_format == "0.0"
-    assert isinstance(ws.cell(row + 1, len(header) - 1).value, int)  # 排名
-    assert ws.cell(row + 1, len(header)).fill.fgColor.rgb.endswith("C6EFCE") or first[-1] != "优秀"
-    assert ws.freeze_panes == f"C{row + 1}"
-    assert ws.auto_filter.ref.startswith(f"A{row}")
+    assert isinstance(ws.cell(2, len(CARD) - 1).value, int)  # 排名
+    assert ws.cell(2, len(CARD)).fill.fgColor.rgb.endswith("C6EFCE")  # 优秀: the first grade colour
+    assert ws.freeze_panes == "C2"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
-    assert ws.print_title_rows == f"$1:${row}"
     assert ws.page_setup.fitToHeight == 0 and ws.page_setup.fitToWidth in (None, 1)  # one page wide
     assert "&P" in ws.oddFooter.center.text
     assert ws.column_dimensions["B"].width >= 2 * len(NAMES[0]) * 0.9 or ws.column_dimensions["B"].width >= 60
@@ -116,9 +146,14 @@ def test_sheet_names_unique_when_shortened_alike(tmp_path):
 def test_assessment_summary_and_branch_form(outbox):
     book = openpyxl.load_workbook(outbox / "年度考核表.xlsx")
     summary = book["汇总"]
-    row, header = header_row(summary, "支部编码")
-    assert header[: len(ITEMS) + 7] == ["支部编码", "支部名称", "品牌名称", "申报类型", *ITEMS, "总分", "排名", "等次"]
-    assert summary.cell(row + 1, 2).value == NAMES[0]
+    check_table(summary, [*CARD, "考核表"], len(NAMES))
+    assert "年度考核表·汇总" in page_title(summary)
+    assert summary.cell(2, 2).value == NAMES[0]
+    link = summary.cell(2, len(CARD) + 1)
+    assert link.value == "查看" and link.hyperlink.location == f"'{book.sheetnames[1]}'!A1"
+    assert summary.freeze_panes == "C2"
+    frame = table(outbox / "年度考核表.xlsx", "汇总")
+    assert list(frame.columns[: len(CARD) + 1]) == [*CARD, "考核表"] and len(frame) == len(NAMES)
     ws = book[book.sheetnames[1]]
     values = [c.value for r in ws.iter_rows() for c in r if c.value is not None]
     assert "“一支部一品牌”创建活动年度考核表" in values
@@ -159,17 +194,39 @@ def test_shortlist_sheets(outbox):
     book = openpyxl.load_workbook(outbox / "表彰建议名单.xlsx")
     assert book.sheetnames == ["建议名单", "未入围说明"]
     ws = book["建议名单"]
-    assert "在册支部 4 个" in ws["A1"].value and "名额 30%" in ws["A1"].value and "共 1 个" in ws["A1"].value
-    row, header = header_row(ws, "排名")
-    assert header == ["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
-    assert ws.cell(row + 1, 1).value == 1 and isinstance(ws.cell(row + 1, 5).value, float)
+    title = page_title(ws)
+    assert "在册支部 4 个" in title and "名额 30%" in title and "共 1 个" in title
+    check_table(ws, LISTED, 1)
+    note = ws.cell(2, len(LISTED) + 2).value
+    assert "名额为在册支部数的 30%" in note and "入围条件：" in note
+    assert ws.cell(2, 1).value == 1 and isinstance(ws.cell(2, 5).value, float)
+    assert ws.freeze_panes == "A2"
+    frame = table(outbox / "表彰建议名单.xlsx", "建议名单")
+    assert list(frame.columns[: len(LISTED)]) == LISTED and frame["支部编码"].tolist() == ["JN001"]
     ws = book["未入围说明"]
-    row, header = header_row(ws, "支部编码")
-    assert header == ["支部编码", "支部名称", "总分", "原因"]
-    reason = ws.cell(row + 1, 4)
+    assert page_title(ws) == "未入围说明（共 3 个支部）"
+    check_table(ws, MISSED, 3)
+    assert "入围条件：" in ws.cell(2, len(MISSED) + 2).value
+    reason = ws.cell(2, 4)
     assert "认定申请表" in reason.value and reason.alignment.wrap_text
     assert ws.column_dimensions["D"].width >= 50
-    assert ws.freeze_panes == f"A{row + 1}"
+    assert ws.freeze_panes == "A2"
+    frame = table(outbox / "表彰建议名单.xlsx", "未入围说明")
+    assert list(frame.columns[: len(MISSED)]) == MISSED and frame["支部编码"].tolist() == ["JN002", "JN003", "JN004"]
+
+
+def test_ampersand_in_title_is_escaped(tmp_path):
+    from xlsxwriter import Workbook
+
+    from pipeline.write.scorecard import page_title as set_title
+
+    book = Workbook(str(tmp_path / "t.xlsx"))
+    ws = book.add_worksheet()
+    set_title(ws, "党建&业务")
+    ws.write_string(0, 0, "x")
+    book.close()
+    header = openpyxl.load_workbook(tmp_path / "t.xlsx").active.oddHeader.center.text
+    assert header == "党建&&业务"
 
 
 def test_byte_identical(tmp_path):
@@ -188,13 +245,21 @@ def test_empty_frames_still_have_headers(tmp_path):
     write_assessment_sheets(tmp_path, card, details, branches, C)
     write_shortlist(tmp_path, pd.DataFrame(columns=["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]),
                     pd.DataFrame(columns=["支部编码", "支部名称", "总分", "原因"]), C)
+    # an empty table is its header alone: no data rows, no placeholder row
     ws = openpyxl.load_workbook(tmp_path / "积分卡.xlsx")["积分卡"]
-    assert header_row(ws, "支部编码")[1][-3:] == ["总分", "排名", "等次"]
-    assert openpyxl.load_workbook(tmp_path / "年度考核表.xlsx").sheetnames == ["汇总"]
+    check_table(ws, CARD, 0)
+    book = openpyxl.load_workbook(tmp_path / "年度考核表.xlsx")
+    assert book.sheetnames == ["汇总"]
+    check_table(book["汇总"], [*CARD, "考核表"], 0)
     book = openpyxl.load_workbook(tmp_path / "表彰建议名单.xlsx")
-    assert header_row(book["建议名单"], "排名")[1] == ["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
-    assert header_row(book["未入围说明"], "支部编码")[1] == ["支部编码", "支部名称", "总分", "原因"]
-    assert "在册支部 0 个" in book["建议名单"]["A1"].value
+    check_table(book["建议名单"], LISTED, 0)
+    check_table(book["未入围说明"], MISSED, 0)
+    assert "在册支部 0 个" in page_title(book["建议名单"])
+    for file, sheet, columns in (("积分卡.xlsx", "积分卡", CARD), ("表彰建议名单.xlsx", "建议名单", LISTED),
+                                 ("表彰建议名单.xlsx", "未入围说明", MISSED)):
+        frame = table(tmp_path / file, sheet)
+        assert list(frame.columns[: len(columns)]) == columns
+        assert frame[columns].dropna(how="all").empty  # the only cell below the header is the 说明 text
 
 
 def test_missing_roster_row_and_details_do_not_break(tmp_path):

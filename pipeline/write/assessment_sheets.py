@@ -1,5 +1,7 @@
 """年度考核表.xlsx (SPEC §8): a 汇总 sheet, then one printable A4 form per branch in rank order.
 
+汇总 is a table from A1 (the 积分卡 columns and a 考核表 link column); its title prints as the page header.
+
 Each branch form prints on one portrait page: the branch's facts, every rubric item with its maximum,
 score and basis, the total with grade and rank, and a blank box for the bureau committee's opinion
 with signature and date lines.
@@ -50,7 +52,8 @@ def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFr
     taken = {SUMMARY}
     sheets = [sheet_title(_short_name(text_of(name), campaign.prefixes), taken) for name in frame["支部名称"]]
     title = f"{TITLE}·汇总（统计截止 {campaign.as_of.isoformat()}）"
-    note = f"在册支部 {len(frame)} 个，按排名排列，每个支部一张考核表（点“查看”打开）。{rubric_note(campaign)}"
+    note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {len(frame)} 个，按排名排列；"
+            f"每个支部一张考核表（点“查看”打开）。\n{rubric_note(campaign)}")
     table_sheet(book, tf, SUMMARY, frame, title=title, note=note, kinds=card_kinds(campaign), links=sheets,
                 freeze_cols=2)
     basis = _basis_lookup(details)

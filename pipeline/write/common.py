@@ -173,8 +173,10 @@ def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
 
 
 def print_title(ws: Worksheet, title: str) -> None:
-    """The sheet's title at the top of every printed page."""
-    ws.set_header(f'&C&"{FONT},Bold"&12{title.replace("&", "&&")}')
+    """The sheet's title at the top of every printed page ('&' is a control character in headers,
+    and a digit right after the font size would be read as part of it)."""
+    text = title.replace("&", "&&")
+    ws.set_header(f'&C&"{FONT},Bold"&12{" " if text[:1].isdigit() else ""}{text}')
 
 
 def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape: bool = True) -> None:

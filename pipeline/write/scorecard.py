@@ -1,8 +1,10 @@
 """积分卡.xlsx (SPEC §8): one row per active branch — every rubric item, total, rank and grade.
 
-Also the table writer the other score workbooks share (年度考核表 汇总, 表彰建议名单): a title row, a note
-row, the header, typed cells (scores are numbers shown with one decimal, text through write_string),
-lightly coloured grades, frozen header, filter, widths that fit Chinese, A4 print setup.
+Also the table writer the other score workbooks share (年度考核表 汇总, 表彰建议名单): the header on row 1
+and the data rows directly below it (so the sheet reads as a table: a filter, pandas, another office suite),
+typed cells (scores are numbers shown with one decimal, text through write_string), lightly coloured
+grades, frozen header, filter, widths that fit Chinese, A4 print setup. The title prints as the page
+header; the notes (maxima, grade bands, rules) sit in a 说明 block right of the table, outside its columns.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pipeline.write.common import (
     missing,
     new_workbook,
     plain,
+    print_title,
     text_of,
 )
 from pipeline.write.common import lines_needed as rows_for
@@ -37,6 +40,9 @@ FIXED_TEXT = ("支部编码", "支部名称", "品牌名称", "申报类型")
 # Grade colours by position in campaign.grades (best first); anything below the last floor is 不合格.
 GRADE_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6")
 FAIL_COLOUR = "#FFC7CE"
+NOTE_GAP = 2  # the empty column between a table and its 说明 block
+NOTE_WIDTH = 40
+DEFAULT_ROW = 13.0  # points: a row nobody sized (counted low, so a merged note is never cut)
 
 
 # ---- small shared helpers ------------------------------------------------------------------
@@ -73,7 +79,7 @@ def grade_rule(campaign: Campaign) -> str:
 def rubric_note(campaign: Campaign) -> str:
     items = "、".join(f"{r.item} {num(r.max)}" for r in campaign.rubric)
     total = sum(r.max for r in campaign.rubric)
-    return (f"各项满分：{items}（合计 {num(total)} 分）。分数保留一位小数显示；"
+    return (f"各项满分：{items}（合计 {num(total)} 分），分数保留一位小数显示。\n"
             f"等次：{grade_rule(campaign)}；同分同名次。")
 
 
@@ -93,7 +99,8 @@ class TableFormats:
     def __init__(self, book: Workbook, campaign: Campaign) -> None:
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
         self.common = Formats(book)
-        self.note = book.add_format({**base, "font_color": "#595959", "text_wrap": True})
+        self.note = book.add_format({**base, "valign": "top", "font_color": "#404040", "text_wrap": True,
+                                     "border": 1})
         self.total = book.add_format({**base, "border": 1, "bold": True, "num_format": "0.0"})
         self.rank = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
         self.link = book.add_format({**base, "border": 1, "align": "center", "font_color": "#0563C1",
@@ -101,10 +108,27 @@ class TableFormats:
         self.grades = grade_formats(book, campaign)
 
 
+def note_block(ws: Worksheet, tf: TableFormats, col: int, note: str, heights: Sequence[float]) -> None:
+    """The sheet's notes right of the table (after one empty column): a 说明 header on row 1 and the
+    text in one wrapped cell below it, merged down over as many rows as it needs (so no data row has
+    to grow for it). `heights`: the data rows' heights, row 2 first."""
+    ws.set_column(col - 1, col - 1, NOTE_GAP)
+    ws.set_column(col, col, NOTE_WIDTH)
+    ws.write_string(0, col, "说明", tf.common.header)
+    need = rows_for(note, NOTE_WIDTH) * LINE_HEIGHT + 6
+    row, got = 1, 0.0
+    while got < need:
+        got += heights[row - 1] if row <= len(heights) else DEFAULT_ROW
+        row += 1
+    merged_text(ws, 1, col, col, note, tf.note, last_row=row - 1)
+
+
 def table_sheet(book: Workbook, tf: TableFormats, name: str, frame: pd.DataFrame, *, title: str, note: str,
                 kinds: dict[str, str], landscape: bool = True, links: Sequence[str] | None = None,
                 wide: dict[str, float] | None = None, freeze_cols: int = 0) -> Worksheet:
-    """Title, note, header, rows. kinds: number/total (0.0), integer, grade; anything else is text.
+    """A table from A1: header on row 1, one row per frame row from row 2, nothing below; the title
+    prints as the page header, the note sits right of the table. kinds: number/total (0.0), integer,
+    grade; anything else is text.
 
     `links`: one target sheet per row, added as a last column 考核表 with an internal link.
     `wide`: fixed widths for wrapped text columns.
@@ -120,14 +144,11 @@ def table_sheet(book: Workbook, tf: TableFormats, name: str, frame: pd.DataFrame
         if wide and col in wide:
             widths[c] = wide[col]
     last = len(columns) - 1
-    merged_text(ws, 0, 0, last, title, fmt.title)
-    ws.set_row(0, 26)
-    merged_text(ws, 1, 0, last, note, tf.note)
-    ws.set_row(1, rows_for(note, sum(widths) * 0.95) * LINE_HEIGHT + 4)
-    header = 2
+    print_title(ws, title)
     for c, col in enumerate(columns):
-        ws.write_string(header, c, col, fmt.header)
-    for r, values in enumerate(frame.itertuples(index=False), start=header + 1):
+        ws.write_string(0, c, col, fmt.header)
+    heights = []
+    for r, values in enumerate(frame.itertuples(index=False), start=1):
         lines = 1
         for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
             kind = kinds.get(str(col), "text")
@@ -136,14 +157,17 @@ def table_sheet(book: Workbook, tf: TableFormats, name: str, frame: pd.DataFrame
                 lines = max(lines, rows_for(text_of(value), widths[c]))
         if lines > 1:  # wrapped text: neither Excel nor LibreOffice grows the row on opening
             ws.set_row(r, lines * LINE_HEIGHT + 4)
+        heights.append(lines * LINE_HEIGHT + 4 if lines > 1 else DEFAULT_ROW)
         if links is not None:
-            target = links[r - header - 1].replace("'", "''")
+            target = links[r - 1].replace("'", "''")
             ws.write_url(r, last, f"internal:'{target}'!A1", tf.link, string="查看", tip="打开该支部的年度考核表")
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    finish_sheet(ws, header, len(frame), len(columns), landscape)
+    note_block(ws, tf, last + 2, note, heights)
+    finish_sheet(ws, 0, len(frame), len(columns), landscape)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)  # room for the printed title
     if freeze_cols:
-        ws.freeze_panes(header + 1, freeze_cols)
+        ws.freeze_panes(1, freeze_cols)
     return ws
 
 
@@ -172,7 +196,7 @@ def write_scorecard(outbox: Path, card: pd.DataFrame, campaign: Campaign) -> Non
     book = new_workbook(outbox / FILE, campaign.as_of)
     tf = TableFormats(book, campaign)
     title = f"{TITLE}（统计截止 {campaign.as_of.isoformat()}）"
-    note = f"在册支部 {len(card)} 个，按总分排名。{rubric_note(campaign)}"
+    note = f"统计截止 {campaign.as_of.isoformat()}，在册支部 {len(card)} 个，按总分排名。\n{rubric_note(campaign)}"
     table_sheet(book, tf, SHEET, card_frame(card, campaign), title=title, note=note, kinds=card_kinds(campaign),
                 freeze_cols=2)
     book.close()

@@ -1,4 +1,8 @@
-"""表彰建议名单.xlsx (SPEC §7, §8): the shortlist and, for every other active branch, why it missed."""
+"""表彰建议名单.xlsx (SPEC §7, §8): the shortlist and, for every other active branch, why it missed.
+
+Both sheets are tables from A1; titles print as page headers, the quota rule and the conditions sit in
+the 说明 block right of the table.
+"""
 
 from __future__ import annotations
 
@@ -42,12 +46,12 @@ def write_shortlist(outbox: Path, listed: pd.DataFrame, missed: pd.DataFrame, ca
     seats = quota(active, share) if active else 0
     title = f"表彰建议名单（在册支部 {active} 个，名额 {share:.0%}，共 {len(listed)} 个）"
     tie = "，同分并列均入围" if len(listed) > seats else ""
-    note = (f"统计截止 {campaign.as_of.isoformat()}。名额为在册支部数的 {share:.0%}，向下取整、至少 1 个，"
-            f"本次 {seats} 个；符合条件的支部按总分从高到低入选{tie}。{rules_text(campaign)}"
-            "排名为积分卡中的名次。")
+    note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {active} 个，建议表彰 {len(listed)} 个。\n"
+            f"名额为在册支部数的 {share:.0%}，向下取整、至少 1 个，本次 {seats} 个；"
+            f"符合条件的支部按总分从高到低入选{tie}。排名为积分卡中的名次。\n{rules_text(campaign)}")
     table_sheet(book, tf, "建议名单", listed.reindex(columns=list(LISTED)).reset_index(drop=True),
                 title=title, note=note, kinds=KINDS, freeze_cols=0)
-    note = (f"未列入建议名单的在册支部 {len(missed)} 个，逐条列出未入围的原因（可据此向支部反馈）。"
+    note = (f"未列入建议名单的在册支部 {len(missed)} 个，逐条列出未入围的原因（可据此向支部反馈）。\n"
             f"{rules_text(campaign)}")
     table_sheet(book, tf, "未入围说明", missed.reindex(columns=list(MISSED)).reset_index(drop=True),
                 title=f"未入围说明（共 {len(missed)} 个支部）", note=note, kinds=KINDS,
