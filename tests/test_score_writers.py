@@ -218,7 +218,7 @@ def test_shortlist_sheets(outbox):
 def test_ampersand_in_title_is_escaped(tmp_path):
     from xlsxwriter import Workbook
 
-    from pipeline.write.scorecard import page_title as set_title
+    from pipeline.write.common import print_title as set_title
 
     book = Workbook(str(tmp_path / "t.xlsx"))
     ws = book.add_worksheet()
