@@ -23,7 +23,9 @@ def rows(path: Path, sheet: str, header_first: str) -> list[dict[str, object]]:
     values = [list(r) for r in ws.iter_rows(values_only=True)]
     top = next(i for i, r in enumerate(values) if r and r[0] == header_first)
     names = values[top]
-    return [dict(zip(names, r, strict=False)) for r in values[top + 1:] if any(v not in (None, "") for v in r)]
+    width = next((i for i, n in enumerate(names) if n in (None, "")), len(names))  # the table ends at a gap
+    body = [r[:width] for r in values[top + 1:]]
+    return [dict(zip(names[:width], r, strict=True)) for r in body if any(v not in (None, "") for v in r)]
 
 
 def test_manifest_lists_every_sample_file_once(outbox):

@@ -1,8 +1,11 @@
-"""报送情况.xlsx (pipeline.write.status_report): written from small hand-made frames, read back with openpyxl."""
+"""报送情况.xlsx (pipeline.write.status_report): written from small hand-made frames, read back with
+pandas (as a table: header on row 1) and openpyxl (formats, print setup, chart)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -11,7 +14,7 @@ import pytest
 
 from pipeline.config import load_campaign
 from pipeline.write.common import STATUS_COLOURS
-from pipeline.write.status_report import CHART_TITLE, FILE_NAME, SHEETS, write_status_report
+from pipeline.write.status_report import CHART_TITLE, FILE_NAME, LEGEND, SHEETS, _print_title, write_status_report
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2014, 12, 31)
@@ -19,6 +22,10 @@ FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
 LONG_NAME = "中共汤山职业技术学校第一支部委员会"
 ID = ["支部编码", "支部名称", "上级组织"]
 RATE_HEADER = ["期间", "应报", "实报", "按时", "报送率", "按时率"]
+RATES_COLUMNS = ["类型", *RATE_HEADER]
+PARENT_COLUMNS = ["上级组织", "类型", *RATE_HEADER[1:]]
+CHASE_COLUMNS = [*ID, "缺报项", "缺报数", "联系人", "联系电话"]
+NOT_APPLIED_COLUMNS = [*ID, "情况", "申报截止日", "联系人", "联系电话"]
 
 
 @pytest.fixture(scope="module")
@@ -44,19 +51,19 @@ def frames() -> dict[str, object]:
         ["季度汇报", "2014Q3", 3, 2, 1, 2 / 3, 1 / 3],
         ["季度汇报", "2014Q4", 0, 0, 0, None, None],
         ["季度汇报", "合计", 3, 2, 1, 2 / 3, 1 / 3],
-    ], columns=["类型", *RATE_HEADER], dtype=object)
+    ], columns=RATES_COLUMNS, dtype=object)
     by_parent = pd.DataFrame([
         ["局党工委", "月检查", 1, 1, 0, 1.0, 0.0],
         ["江宁区中小学党委", "月检查", 1, 1, 1, 1.0, 1.0],
         ["局党工委", "季度汇报", 3, 2, 1, 2 / 3, 1 / 3],
-    ], columns=["上级组织", "类型", *RATE_HEADER[1:]], dtype=object)
+    ], columns=PARENT_COLUMNS, dtype=object)
     chase = pd.DataFrame([
         ["JN002", FORMULA_NAME, "局党工委", "2014-06 月检查（退回）、2014Q2 季度汇报", 2, "王老师", "13900000002"],
         ["JN001", "东山小学党支部", "江宁区中小学党委", "2014-06 月检查、2014Q3 季度汇报", 2, "张老师", "025-52101234"],
-    ], columns=[*ID, "缺报项", "缺报数", "联系人", "联系电话"], dtype=object)
+    ], columns=CHASE_COLUMNS, dtype=object)
     not_applied = pd.DataFrame([
         ["JN003", LONG_NAME, "局党工委", "未收到申报表", dt.date(2014, 4, 21), None, "0255210"],
-    ], columns=[*ID, "情况", "申报截止日", "联系人", "联系电话"], dtype=object)
+    ], columns=NOT_APPLIED_COLUMNS, dtype=object)
     return {"matrices": {"monthly": monthly, "quarterly": quarterly}, "rates": rates, "by_parent": by_parent,
             "chase": chase, "not_applied": not_applied}
 
@@ -74,29 +81,45 @@ def write(folder: Path, campaign, data: dict[str, object] | None = None) -> Path
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory, campaign):
-    return openpyxl.load_workbook(write(tmp_path_factory.mktemp("sr"), campaign))
+def path(tmp_path_factory, campaign) -> Path:
+    return write(tmp_path_factory.mktemp("sr"), campaign)
 
 
-def header_row(ws, first: str) -> int:
-    for row in ws.iter_rows(min_col=1, max_col=1):
-        if row[0].value == first:
-            return row[0].row
-    raise AssertionError(f"no header starting with {first} on {ws.title}")
+@pytest.fixture(scope="module")
+def book(path):
+    return openpyxl.load_workbook(path)
 
 
-def row_values(ws, row: int) -> list[object]:
-    values = [c.value for c in ws[row]]
+def table(path: Path, sheet: str, width: int) -> pd.DataFrame:
+    """The sheet as the table a reader sees: header on row 1, its first `width` columns, blank rows dropped."""
+    frame = pd.read_excel(path, sheet_name=sheet, engine="openpyxl", dtype=object)
+    return frame.iloc[:, :width].dropna(how="all").reset_index(drop=True)
+
+
+def row_values(ws, row: int, first: int = 1, last: int | None = None) -> list[object]:
+    values = [ws.cell(row, c).value for c in range(first, (last or ws.max_column) + 1)]
     while values and values[-1] is None:
         values.pop()
     return values
 
 
-def find_row(ws, column: int, value: str, start: int = 1) -> int:
-    for r in range(start, ws.max_row + 1):
-        if ws.cell(r, column).value == value:
-            return r
-    raise AssertionError(f"{value} not in column {column} of {ws.title}")
+def column_values(ws, column: int, first: int = 2) -> list[object]:
+    values = [ws.cell(r, column).value for r in range(first, ws.max_row + 1)]
+    while values and values[-1] is None:
+        values.pop()
+    return values
+
+
+def find_cell(ws, value: object) -> tuple[int, int]:
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == value:
+                return cell.row, cell.column
+    raise AssertionError(f"{value!r} not on {ws.title}")
+
+
+def colour(status: str) -> str:
+    return "FF" + STATUS_COLOURS[status].lstrip("#")
 
 
 def test_sheet_names_and_order(book):
@@ -105,79 +128,114 @@ def test_sheet_names_and_order(book):
 
 @pytest.mark.parametrize(("sheet", "periods"), [("月检查", ["2014-05", "2014-06"]),
                                                 ("季度汇报", ["2014Q3", "2014Q4"])])
-def test_matrix_header_and_rows(book, sheet, periods):
+def test_matrix_reads_as_a_table(path, book, sheet, periods):
+    frame = pd.read_excel(path, sheet_name=sheet, engine="openpyxl", dtype=object)
+    assert list(frame.columns[:5]) == [*ID, *periods]
+    matrix = table(path, sheet, 5)
+    assert matrix["支部编码"].tolist() == ["JN001", "JN002", "JN003"]
+    assert matrix["支部名称"].tolist()[1] == FORMULA_NAME
     ws = book[sheet]
-    top = header_row(ws, "支部编码")
-    assert row_values(ws, top) == [*ID, *periods]
-    assert [ws.cell(top + 1 + i, 1).value for i in range(3)] == ["JN001", "JN002", "JN003"]
-    assert ws.cell(top + 4, 1).value is None  # nothing below the data
-    assert ws.freeze_panes == f"C{top + 1}"
-    assert ws.auto_filter.ref == f"A{top}:{openpyxl.utils.get_column_letter(3 + len(periods))}{top + 3}"
-    assert ws["A1"].value.startswith(f"{sheet}报送情况（统计截止 2014-12-31）")
+    assert row_values(ws, 1, 1, 5) == [*ID, *periods]
+    assert column_values(ws, 1) == ["JN001", "JN002", "JN003"]  # nothing below the data
+    for c in range(1, 6):
+        assert column_values(ws, c)[3:] == []
+    assert ws.cell(1, 6).value is None and column_values(ws, 6) == []  # the gap before the legend
+    assert ws.freeze_panes == "C2"
+    assert ws.auto_filter.ref == "A1:E4"  # the matrix only, not the legend
+    assert f"{sheet}报送情况（统计截止 2014-12-31）" in ws.oddHeader.center.text
 
 
-def test_matrix_shows_due_dates_and_legend(book):
+def test_matrix_legend_right_of_the_matrix(book):
     ws = book["月检查"]
-    top = header_row(ws, "支部编码")
-    assert ws.cell(top - 1, 4).value == "截止 06-05"
-    above = [c.value for r in ws.iter_rows(min_row=2, max_row=top - 1) for c in r if isinstance(c.value, str)]
-    for status in ("按时", "逾期", "退回", "缺报", "未到期", "—"):
-        assert any(v.startswith(status + "\n") for v in above)
+    assert find_cell(ws, "图例") == (1, 7)  # after one empty column
+    assert ws.cell(1, 8).value == "说明"
+    assert ws.cell(1, 7).font.b
+    statuses = column_values(ws, 7)[:len(LEGEND)]
+    assert statuses == [s for s, _ in LEGEND] == ["按时", "逾期", "退回", "缺报", "未到期", "—"]
+    assert column_values(ws, 8)[:len(LEGEND)] == [m for _, m in LEGEND]
+    for r, status in enumerate(statuses, start=2):
+        if status in STATUS_COLOURS:
+            assert ws.cell(r, 7).fill.fgColor.rgb == colour(status)
+
+
+def test_matrix_due_dates_below_the_legend(book):
+    ws = book["月检查"]
+    top = 2 + len(LEGEND) + 1  # legend header and rows, one empty row
+    assert row_values(ws, top - 1, 7) == []
+    assert row_values(ws, top, 7) == ["期间", "截止日"]
+    assert row_values(ws, top + 1, 7) == ["2014-05", dt.datetime(2014, 6, 5)]
+    assert ws.cell(top + 1, 8).number_format == "yyyy-mm-dd"
+    assert row_values(ws, top + 2, 7) == ["2014-06", dt.datetime(2014, 7, 7)]  # 07-05 is a Saturday
+    assert "顺延" in ws.cell(top + 3, 7).value
     q = book["季度汇报"]
-    q_top = header_row(q, "支部编码")
-    assert q.cell(q_top - 1, 4).value == "截止 10-10"
-    assert q.cell(q_top - 1, 5).value == "截止 2015-01-12"  # next year's 01-10 is a Saturday
+    assert row_values(q, top, 7) == ["期间", "截止日"]
+    assert row_values(q, top + 1, 7) == ["2014Q3", dt.datetime(2014, 10, 10)]
+    assert row_values(q, top + 2, 7) == ["2014Q4", dt.datetime(2015, 1, 12)]  # next year's 01-10 is a Saturday
 
 
 def test_status_cell_coloured_and_centred(book):
     ws = book["月检查"]
-    top = header_row(ws, "支部编码")
-    cell = ws.cell(top + 1, 5)
+    cell = ws["E2"]
     assert cell.value == "缺报"
-    assert cell.fill.fgColor.rgb == "FF" + STATUS_COLOURS["缺报"].lstrip("#")
+    assert cell.fill.fgColor.rgb == colour("缺报")
     assert cell.alignment.horizontal == "center"
-    assert ws.cell(top + 1, 4).fill.fgColor.rgb == "FF" + STATUS_COLOURS["按时"].lstrip("#")
+    assert ws["D2"].fill.fgColor.rgb == colour("按时")
 
 
 def test_formula_like_text_stays_text(book):
     for sheet in ("月检查", "季度汇报", "催报名单"):
         ws = book[sheet]
-        r = find_row(ws, 1, "JN002")
+        r = column_values(ws, 1, 1).index("JN002") + 1
         cell = ws.cell(r, 2)
         assert cell.value == FORMULA_NAME
         assert cell.data_type == "s"
 
 
-def test_rates_table(book):
+def test_rates_table(path, book):
+    frame = pd.read_excel(path, sheet_name="报送率", engine="openpyxl")
+    assert list(frame.columns[:7]) == RATES_COLUMNS
+    rates = table(path, "报送率", 7)
+    first = rates.iloc[:6]
+    assert first["期间"].tolist() == ["2014-05", "2014-06", "合计", "2014Q3", "2014Q4", "合计"]
+    assert first["类型"].tolist() == ["月检查"] * 3 + ["季度汇报"] * 3
+    assert first.loc[0, "报送率"] == pytest.approx(0.75)
+    assert pd.isna(first.loc[1, "报送率"]) and pd.isna(first.loc[1, "按时率"])
+    assert first.loc[1, "应报"] == 0
     ws = book["报送率"]
-    top = header_row(ws, "类型")
-    assert row_values(ws, top) == ["类型", *RATE_HEADER]
-    may = find_row(ws, 2, "2014-05", top)
-    rate = ws.cell(may, 6)
-    assert rate.value == pytest.approx(0.75)
-    assert 0 <= rate.value <= 1
-    assert rate.number_format == "0.0%"
-    assert ws.cell(may, 3).value == 4
-    june = find_row(ws, 2, "2014-06", top)
-    assert ws.cell(june, 6).value is None
-    assert ws.cell(june, 7).value is None
-    assert ws.cell(june, 3).value == 0
-    total = find_row(ws, 2, "合计", top)
-    assert ws.cell(total, 1).value == "月检查"
-    assert ws.cell(total, 2).font.b and ws.cell(total, 6).font.b
-    assert not ws.cell(may, 6).font.b
-    assert ws.freeze_panes == f"A{top + 1}"
+    assert row_values(ws, 1, 1, 7) == RATES_COLUMNS
+    assert ws["F2"].value == pytest.approx(0.75) and ws["F2"].number_format == "0.0%"
+    assert not ws["F2"].font.b
+    assert ws["B4"].value == "合计" and ws["B4"].font.b and ws["F4"].font.b
+    assert ws["A8"].value is None  # the table ends; the chart sits below it
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:G7"
+    assert "报送率（统计截止 2014-12-31）" in ws.oddHeader.center.text
 
 
-def test_rates_by_parent_below(book):
+def test_rates_by_parent_right_of_the_first_table(book):
     ws = book["报送率"]
-    caption = find_row(ws, 1, "按上级组织统计")
-    last_rate = find_row(ws, 2, "合计", find_row(ws, 2, "2014Q4"))
-    assert caption > last_rate + 2
-    assert row_values(ws, caption + 1) == ["上级组织", "类型", *RATE_HEADER[1:]]
-    assert row_values(ws, caption + 2)[:3] == ["局党工委", "月检查", 1]
-    assert ws.cell(caption + 2, 7).value == 0.0  # a real 0% stays 0, only None is blank
-    assert ws.cell(caption + 4, 6).number_format == "0.0%"
+    assert ws.cell(1, 8).value is None and column_values(ws, 8) == []  # the gap
+    assert row_values(ws, 1, 9) == PARENT_COLUMNS
+    assert row_values(ws, 2, 9)[:3] == ["局党工委", "月检查", 1]
+    assert ws.cell(2, 15).value == 0.0  # a real 0% stays 0, only None is blank
+    assert ws.cell(4, 14).number_format == "0.0%"
+    assert column_values(ws, 9) == ["局党工委", "江宁区中小学党委", "局党工委"]
+
+
+def test_rates_note_in_a_text_box_under_the_chart(path, book):
+    """The formula note is a text box under the chart, so the sheet still reads as just the tables."""
+    assert len(pd.read_excel(path, sheet_name="报送率", engine="openpyxl")) == 6
+    ws = book["报送率"]
+    assert all(not (isinstance(c.value, str) and "按时率 =" in c.value) for row in ws.iter_rows() for c in row)
+    chart_row = ws._charts[0].anchor._from.row  # 0-based, like the drawing XML
+    with zipfile.ZipFile(path) as z:
+        drawing = next(z.read(n).decode() for n in z.namelist()
+                       if n.startswith("xl/drawings/drawing") and "按时率 =" in z.read(n).decode())
+    boxes = [a for a in re.findall(r"<xdr:twoCellAnchor.*?</xdr:twoCellAnchor>", drawing) if "txBox" in a]
+    assert len(boxes) == 1 and "按时率 = 按时 ÷ 应报" in boxes[0]
+    start = re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", boxes[0])
+    assert start is not None
+    assert int(start.group(1)) == 0 and int(start.group(2)) > chart_row + 10
 
 
 def test_chart_of_monthly_rates(book):
@@ -187,64 +245,75 @@ def test_chart_of_monthly_rates(book):
     title = "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
     assert title == CHART_TITLE
     refs = [s.val.numRef.f for s in chart.series]
-    top = header_row(ws, "类型")
-    may, june = find_row(ws, 2, "2014-05", top), find_row(ws, 2, "2014-06", top)
-    assert refs == [f"报送率!$F${may}:$F${june}", f"报送率!$G${may}:$G${june}"]
-    assert chart.series[0].cat.numRef is not None or chart.series[0].cat.strRef is not None
+    assert refs == ["报送率!$F$2:$F$3", "报送率!$G$2:$G$3"]  # the 月检查 period rows, not 合计
+    assert [s.tx.strRef.f for s in chart.series] == ["报送率!$F$1", "报送率!$G$1"]
+    cats = chart.series[0].cat.strRef or chart.series[0].cat.numRef
+    assert cats.f == "报送率!$B$2:$B$3"
     assert chart.y_axis.scaling.min == 0 and chart.y_axis.scaling.max == 1
     assert "%" in chart.y_axis.number_format.formatCode
     anchor = chart.anchor._from
-    assert anchor.col >= 7  # right of the tables (columns A–G)
+    assert anchor.col == 0 and anchor.row >= 7 + 1  # below the first table (rows 1–7), a row or two apart
 
 
-def test_chase_list(book):
+def test_chase_list(path, book):
+    frame = pd.read_excel(path, sheet_name="催报名单", engine="openpyxl", dtype=object)
+    assert list(frame.columns) == CHASE_COLUMNS
+    assert frame["上级组织"].tolist() == sorted(frame["上级组织"])  # sorted by 上级组织, so the input order flips
+    assert frame["支部编码"].tolist() == ["JN002", "JN001"]
+    assert frame.loc[1, "联系电话"] == "025-52101234"
     ws = book["催报名单"]
-    assert ws["A1"].value == "催报名单（共 2 个支部）"
-    top = header_row(ws, "支部编码")
-    header = row_values(ws, top)
-    for col in ("支部编码", "支部名称", "上级组织", "缺报项", "联系人", "联系电话"):
-        assert col in header
-    # sorted by 上级组织, so the input order flips
-    parents = [ws.cell(top + 1 + i, 3).value for i in range(2)]
-    assert parents == sorted(parents)
-    assert ws.cell(top + 1, 4).alignment.wrap_text
-    assert ws.cell(find_row(ws, 1, "JN001"), 7).value == "025-52101234"
-    assert ws.freeze_panes == f"A{top + 1}"
-    assert ws.auto_filter.ref == f"A{top}:G{top + 2}"
+    assert ws["D2"].alignment.wrap_text
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:G3"
+    assert "催报名单（共 2 个支部）" in ws.oddHeader.center.text
 
 
-def test_not_applied(book):
+def test_not_applied(path, book):
+    frame = pd.read_excel(path, sheet_name="未申报", engine="openpyxl", dtype=object)
+    assert list(frame.columns) == NOT_APPLIED_COLUMNS
+    assert len(frame) == 1
     ws = book["未申报"]
-    assert ws["A1"].value == "未申报（共 1 个支部）"
-    top = header_row(ws, "支部编码")
-    assert row_values(ws, top) == [*ID, "情况", "申报截止日", "联系人", "联系电话"]
-    assert ws.cell(top + 1, 5).value == dt.datetime(2014, 4, 21)
-    assert ws.cell(top + 1, 7).value == "0255210"
+    assert ws["E2"].value == dt.datetime(2014, 4, 21)
+    assert ws["G2"].value == "0255210"
+    assert "未申报（共 1 个支部）" in ws.oddHeader.center.text
 
 
 def test_print_setup_on_every_sheet(book):
     for ws in book.worksheets:
-        top = header_row(ws, "类型" if ws.title == "报送率" else "支部编码")
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default, left out of the file
         assert ws.page_setup.fitToHeight == 0
-        assert ws.print_title_rows == f"$1:${top}"
+        assert ws.print_title_rows == "$1:$1"
         assert "&P" in ws.oddFooter.center.text
+        assert ws.oddHeader.center.font == "宋体,Bold" and ws.oddHeader.center.size == 12
         assert ws.freeze_panes is not None
-        assert ws.auto_filter.ref is not None
-        assert ws.cell(top, 1).font.b
+        assert ws.auto_filter.ref.startswith("A1:")
+        assert ws["A1"].font.b
+
+
+def test_title_ampersand_escaped():
+    class Sheet:
+        def set_header(self, text: str) -> None:
+            self.text = text
+
+    ws = Sheet()
+    _print_title(ws, "A&B")
+    assert ws.text.endswith("A&&B")
 
 
 def test_empty_frames_still_give_every_sheet(tmp_path, campaign):
-    book = openpyxl.load_workbook(write(tmp_path, campaign, empty_frames()))
+    path = write(tmp_path, campaign, empty_frames())
+    book = openpyxl.load_workbook(path)
     assert book.sheetnames == list(SHEETS)
     for ws in book.worksheets:
-        top = header_row(ws, "类型" if ws.title == "报送率" else "支部编码")
-        assert ws.cell(top + 1, 1).value == "无"
-    assert row_values(book["月检查"], header_row(book["月检查"], "支部编码")) == [*ID, "2014-05", "2014-06"]
-    assert book["催报名单"]["A1"].value == "催报名单（共 0 个支部）"
+        assert ws["A2"].value == "无"
+        assert ws["A3"].value is None
+    assert list(pd.read_excel(path, sheet_name="月检查", engine="openpyxl").columns[:5]) == [*ID, "2014-05", "2014-06"]
+    assert list(pd.read_excel(path, sheet_name="催报名单", engine="openpyxl").columns) == CHASE_COLUMNS
+    assert book["报送率"].cell(2, 9).value == "无"  # the per-上级组织 table too
+    assert "催报名单（共 0 个支部）" in book["催报名单"].oddHeader.center.text
     assert book["报送率"]._charts == []
 
 

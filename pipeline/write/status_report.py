@@ -3,20 +3,22 @@
 Sheets: 月检查 and 季度汇报 (branch × period status matrices), 报送率 (per period, per 上级组织, and a
 native chart of the monthly rates), 催报名单 (whom to chase for what) and 未申报.
 
-Matrix layout, top to bottom: title, colour legend, each period's due date, then the header row whose
-cells are exactly 支部编码, 支部名称, 上级组织, 2014-05 … with the data rows directly below it — a program
-can find the header by its first cell and read on; nothing but data follows it.
+Every sheet reads as a table: its header is on row 1 (支部编码, 支部名称, 上级组织, 2014-05 … for the
+matrices; 类型, 期间, 应报 … on 报送率) with the data rows directly below it. Titles print as the page
+header. Side material stays out of the table's columns: the matrices' colour legend and due dates sit to
+the right of the matrix after one empty column; on 报送率 the per-上级组织 table sits to the right of the
+per-period table, the chart below it, and the note on the formulas in a text box under the chart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -49,11 +51,19 @@ LEGEND = (
     ("未到期", "尚未到截止日"),
     ("—", "该期间不需报送"),
 )
+LEGEND_HEADER = ("图例", "说明")
+DUE_HEADER = ("期间", "截止日")
+DUE_NOTE = "（逢周末、法定节假日顺延）"
+RATES_NOTE = ("说明：报送率 =（按时 + 逾期）÷ 应报；按时率 = 按时 ÷ 应报。"
+              "应报 = 已报送的期数加上已到截止日的其余期数；应报为 0 时比率留空。")
 CHART_TITLE = "各月报送率与按时率"
+CHART_HEIGHT = 320  # pixels
+CHART_GAP = 2  # empty rows between the per-period table and the chart
+NOTE_HEIGHT = 44  # pixels: the formula note's text box, two lines of 10-pt text
 WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (taller row) only past the 60-wide maximum
-LEGEND_LINE = 12.0  # points per line of the 9-pt legend
-PERIOD_MIN = 12.0
-LEGEND_WIDE = 22.0
+PERIOD_MIN = 9.0
+GAP_WIDTH = 3.0  # the empty column between a table and what sits to its right
+ROW_PIXELS = 20  # a default-height row
 
 
 def write_status_report(outbox: Path, matrices: dict[str, pd.DataFrame], rates: pd.DataFrame,
@@ -65,12 +75,12 @@ def write_status_report(outbox: Path, matrices: dict[str, pd.DataFrame], rates: 
     as_of = campaign.as_of.isoformat()
     for kind, name, due in (("monthly", "月检查", campaign.month_due), ("quarterly", "季度汇报", campaign.quarter_due)):
         matrix = matrices.get(kind, pd.DataFrame(columns=list(ID_COLUMNS), dtype=object))
-        _matrix_sheet(book, fmt, extra, name, matrix, due, campaign, f"{name}报送情况（统计截止 {as_of}）")
-    _rates_sheet(book, fmt, extra, rates, by_parent, as_of)
-    _list_sheet(book, fmt, extra, "催报名单", _by_parent(chase), f"催报名单（共 {len(chase)} 个支部）",
-                _chase_note(chase, as_of), kinds={"缺报数": "integer"})
-    _list_sheet(book, fmt, extra, "未申报", _by_parent(not_applied), f"未申报（共 {len(not_applied)} 个支部）",
-                f"统计截止 {as_of}；以下在册支部尚无已受理的申报表。", kinds={})
+        _matrix_sheet(book, fmt, extra, name, matrix, due, f"{name}报送情况（统计截止 {as_of}）")
+    _rates_sheet(book, fmt, extra, rates, by_parent, f"报送率（统计截止 {as_of}）")
+    _list_sheet(book, fmt, extra, "催报名单", _by_parent(chase),
+                f"催报名单（共 {len(chase)} 个支部）", kinds={"缺报数": "integer"})
+    _list_sheet(book, fmt, extra, "未申报", _by_parent(not_applied),
+                f"未申报（共 {len(not_applied)} 个支部）", kinds={})
     book.close()
 
 
@@ -83,17 +93,11 @@ class _Extra:
         self.total_text = book.add_format(total)
         self.total_integer = book.add_format({**total, "num_format": "0"})
         self.total_percent = book.add_format({**total, "num_format": "0.0%"})
-        self.caption = book.add_format({**base, "bold": True, "font_size": 11})
-        self.note = book.add_format({**base, "font_color": "#595959", "text_wrap": True, "valign": "top"})
-        self.due_label = book.add_format({**base, "font_color": "#595959", "align": "right", "border": 1})
-        self.due = book.add_format({**base, "font_color": "#595959", "align": "center", "border": 1,
-                                    "font_size": 9})
-        legend = {**base, "border": 1, "align": "center", "text_wrap": True, "font_size": 9}
+        self.aside = book.add_format({**base, "font_color": "#595959"})
+        legend = {**base, "border": 1, "align": "center"}
         self.legend = {status: book.add_format({**legend, "bg_color": colour})
                        for status, _ in LEGEND if (colour := STATUS_COLOURS.get(status))}
         self.legend_plain = book.add_format(legend)
-        self.legend_label = book.add_format({**base, "font_color": "#595959", "align": "right", "border": 1,
-                                             "text_wrap": True})
         self.count = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
 
 
@@ -105,29 +109,25 @@ def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: 
     return float(min(max(longest + 2, minimum), maximum))
 
 
-def _title(ws: Worksheet, fmt: Formats, cols: int, text: str) -> None:
-    if cols > 1:
-        ws.merge_range(0, 0, 0, cols - 1, "", fmt.title)
-    ws.write_string(0, 0, text, fmt.title)
-    ws.set_row(0, 26)
+def _print_title(ws: Worksheet, title: str) -> None:
+    """The sheet's title, centred and bold at the top of every printed page."""
+    ws.set_header(f'&C&"{FONT},Bold"&12{title.replace("&", "&&")}')
 
 
-def _note(ws: Worksheet, style: Format, row: int, widths: Sequence[float], text: str) -> None:
-    if len(widths) > 1:
-        ws.merge_range(row, 0, row, len(widths) - 1, "", style)
-    ws.write_string(row, 0, text, style)
-    fit_row(ws, row, [(text, sum(widths))])
-
-
-def _header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[str]) -> None:
-    for c, name in enumerate(columns):
+def _header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[str], first_col: int = 0) -> None:
+    for c, name in enumerate(columns, start=first_col):
         ws.write_string(row, c, name, fmt.header)
 
 
-def _none_row(ws: Worksheet, fmt: Formats, row: int, cols: int) -> None:
-    ws.write_string(row, 0, NONE_ROW, fmt.text)
-    for c in range(1, cols):
+def _none_row(ws: Worksheet, fmt: Formats, row: int, cols: int, first_col: int = 0) -> None:
+    ws.write_string(row, first_col, NONE_ROW, fmt.text)
+    for c in range(first_col + 1, first_col + cols):
         ws.write_blank(row, c, None, fmt.text)
+
+
+def _pixels(width: float) -> int:
+    """A column's width in pixels, as Excel and XlsxWriter count it for the default font."""
+    return 0 if width <= 0 else int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
 
 
 def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,55 +143,19 @@ def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ---- 月检查 / 季度汇报 ---------------------------------------------------------------------------
 
-def _due_label(day: dt.date, year: int) -> str:
-    return f"截止 {day:%m-%d}" if day.year == year else f"截止 {day.isoformat()}"
-
-
 def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix: pd.DataFrame,
-                  due_of: Callable[[str], dt.date], campaign: Campaign, title: str) -> None:
+                  due_of: Callable[[str], dt.date], title: str) -> None:
     ws = book.add_worksheet(name)
-    columns = [str(c) for c in matrix.columns]
-    periods = [c for c in columns if c not in ID_COLUMNS]
+    _print_title(ws, title)
+    periods = [str(c) for c in matrix.columns if str(c) not in ID_COLUMNS]
     columns = [*ID_COLUMNS, *periods]
-    dues = [_due_label(due_of(p), campaign.year) for p in periods]
-    # Few periods leave room: widen them so each legend entry needs only two lines.
-    floor = LEGEND_WIDE if len(periods) < len(LEGEND) else PERIOD_MIN
     widths = [text_width(matrix[c].tolist() if c in matrix.columns else [], c, minimum=8) for c in ID_COLUMNS]
-    widths += [float(max(display_width(p) + 2, display_width(d) + 2, floor))
-               for p, d in zip(periods, dues, strict=True)]
+    widths += [float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    _title(ws, fmt, len(columns), title)
 
-    # Legend: labelled under the branch columns; one coloured cell per status ("按时" over its
-    # meaning) in the period columns, on as many rows as needed.
-    first = len(ID_COLUMNS)
-    per_row = max(len(periods), 1)
-    chunks = [LEGEND[i:i + per_row] for i in range(0, len(LEGEND), per_row)]
-    row = 1
-    ws.merge_range(row, 0, row + len(chunks) - 1, first - 1, "", extra.legend_label)
-    ws.write_string(row, 0, "图例：单元格颜色表示该期报送状态", extra.legend_label)
-    for chunk in chunks:
-        cells = []
-        for c, (status, meaning) in enumerate(chunk, start=first):
-            text = f"{status}\n{meaning}"
-            ws.write_string(row, c, text, extra.legend.get(status, extra.legend_plain))
-            cells.append((text, widths[c] if c < len(widths) else PERIOD_MIN))
-        for c in range(first + len(chunk), len(columns)):
-            ws.write_blank(row, c, None, extra.legend_plain)
-        fit_row(ws, row, cells, minimum=2, line_height=LEGEND_LINE)
-        row += 1
-
-    # Due dates, above the header so the header row is followed by data only.
-    ws.merge_range(row, 0, row, len(ID_COLUMNS) - 1, "", extra.due_label)
-    ws.write_string(row, 0, "各期报送截止日（逢节假日顺延）", extra.due_label)
-    for c, label in enumerate(dues, start=len(ID_COLUMNS)):
-        ws.write_string(row, c, label, extra.due)
-    header = row + 1
-    _header(ws, fmt, header, columns)
-
-    rows = len(matrix)
-    for r, record in enumerate(matrix.to_dict("records"), start=header + 1):
+    _header(ws, fmt, 0, columns)
+    for r, record in enumerate(matrix.to_dict("records"), start=1):
         for c, col in enumerate(ID_COLUMNS):
             write_cell(ws, r, c, record.get(col), fmt)
         for c, period in enumerate(periods, start=len(ID_COLUMNS)):
@@ -201,11 +165,36 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
             else:
                 ws.write_string(r, c, str(value), fmt.status.get(str(value), fmt.center))
         fit_row(ws, r, [(text_of(record.get(col)), widths[c]) for c, col in enumerate(ID_COLUMNS)])
+    rows = len(matrix)
     if not rows:
-        _none_row(ws, fmt, header + 1, len(columns))
+        _none_row(ws, fmt, 1, len(columns))
         rows = 1
-    finish_sheet(ws, header, rows, len(columns))
-    ws.freeze_panes(header + 1, 2)
+
+    _legend_and_dues(ws, fmt, extra, len(columns) + 1, periods, due_of)
+    finish_sheet(ws, 0, rows, len(columns))
+    ws.freeze_panes(1, 2)
+
+
+def _legend_and_dues(ws: Worksheet, fmt: Formats, extra: _Extra, first: int, periods: Sequence[str],
+                     due_of: Callable[[str], dt.date]) -> None:
+    """Right of the matrix (from column `first`, after one empty one): the colour legend, an empty
+    row, then each period's rolled due date."""
+    ws.set_column(first - 1, first - 1, GAP_WIDTH)
+    ws.set_column(first, first, max(text_width([s for s, _ in LEGEND], LEGEND_HEADER[0]),
+                                    text_width(periods, DUE_HEADER[0])))
+    ws.set_column(first + 1, first + 1, max(text_width([m for _, m in LEGEND], LEGEND_HEADER[1]),
+                                            text_width(["2014-01-01"], DUE_HEADER[1])))
+    _header(ws, fmt, 0, LEGEND_HEADER, first)
+    for r, (status, meaning) in enumerate(LEGEND, start=1):
+        ws.write_string(r, first, status, extra.legend.get(status, extra.legend_plain))
+        ws.write_string(r, first + 1, meaning, fmt.text)
+    row = len(LEGEND) + 2
+    _header(ws, fmt, row, DUE_HEADER, first)
+    for r, period in enumerate(periods, start=row + 1):
+        day = due_of(period)
+        ws.write_string(r, first, period, fmt.center)
+        ws.write_datetime(r, first + 1, dt.datetime(day.year, day.month, day.day), fmt.date)
+    ws.write_string(row + 1 + len(periods), first, DUE_NOTE, extra.aside)
 
 
 # ---- 报送率 --------------------------------------------------------------------------------------
@@ -222,14 +211,14 @@ def _ordered_rates(rates: pd.DataFrame) -> pd.DataFrame:
     return rates.iloc[index].reset_index(drop=True)
 
 
-def _rate_row(ws: Worksheet, fmt: Formats, extra: _Extra, row: int, labels: Sequence[Any],
+def _rate_row(ws: Worksheet, fmt: Formats, extra: _Extra, row: int, first_col: int, labels: Sequence[Any],
               record: dict[str, Any], bold: bool) -> None:
-    for c, label in enumerate(labels):
+    for c, label in enumerate(labels, start=first_col):
         if bold:
             ws.write_string(row, c, "" if missing(label) else str(label), extra.total_text)
         else:
             write_cell(ws, row, c, "" if missing(label) else str(label), fmt)
-    for c, col in enumerate(RATE_COLUMNS, start=len(labels)):
+    for c, col in enumerate(RATE_COLUMNS, start=first_col + len(labels)):
         value = record.get(col)
         if missing(value):
             ws.write_blank(row, c, None, extra.total_text if bold else fmt.text)
@@ -239,68 +228,69 @@ def _rate_row(ws: Worksheet, fmt: Formats, extra: _Extra, row: int, labels: Sequ
             ws.write_number(row, c, int(value), extra.total_integer if bold else fmt.integer)
 
 
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    return frame[name].tolist() if name in frame.columns else []
+
+
 def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFrame, by_parent: pd.DataFrame,
-                 as_of: str) -> None:
+                 title: str) -> None:
     ws = book.add_worksheet("报送率")
+    _print_title(ws, title)
     rates = _ordered_rates(rates)
     by_parent = by_parent.reset_index(drop=True)
-    first = ("类型", "期间")
-    second = ("上级组织", "类型")
-    col_a = max(text_width(rates.get("类型", pd.Series(dtype=object)).tolist(), "类型", minimum=10),
-                text_width(by_parent.get("上级组织", pd.Series(dtype=object)).tolist(), "上级组织", minimum=10))
-    col_b = max(text_width(rates.get("期间", pd.Series(dtype=object)).tolist(), "期间", minimum=10),
-                text_width(by_parent.get("类型", pd.Series(dtype=object)).tolist(), "类型", minimum=10))
-    widths = [col_a, col_b, 8.0, 8.0, 8.0, 10.0, 10.0]
-    for c, width in enumerate(widths):
+    numbers = [8.0, 8.0, 8.0, 10.0, 10.0]
+    widths = [text_width(_column(rates, "类型"), "类型", minimum=10),
+              text_width(_column(rates, "期间"), "期间", minimum=10), *numbers]
+    side = len(widths) + 1  # the per-上级组织 table, after one empty column
+    side_widths = [text_width(_column(by_parent, "上级组织"), "上级组织", minimum=10),
+                   text_width(_column(by_parent, "类型"), "类型", minimum=10), *numbers]
+    for c, width in enumerate([*widths, GAP_WIDTH, *side_widths]):
         ws.set_column(c, c, width)
-    _title(ws, fmt, len(widths), f"报送率（统计截止 {as_of}）")
-    _note(ws, extra.note, 1, widths,
-          "报送率 =（按时 + 逾期）÷ 应报；按时率 = 按时 ÷ 应报。应报 = 已报送的期数加上已到截止日的其余期数；"
-          "应报为 0 时比率留空。")
 
-    header = 2
-    _header(ws, fmt, header, [*first, *RATE_COLUMNS])
-    row = header + 1
-    for record in rates.to_dict("records"):
-        _rate_row(ws, fmt, extra, row, [record.get("类型"), record.get("期间")], record, record.get("期间") == TOTAL)
-        row += 1
-    if rates.empty:
-        _none_row(ws, fmt, row, len(widths))
-        row += 1
-    last_rates_row = row - 1
+    _header(ws, fmt, 0, ["类型", "期间", *RATE_COLUMNS])
+    for r, record in enumerate(rates.to_dict("records"), start=1):
+        _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("期间")], record,
+                  record.get("期间") == TOTAL)
+    rows = len(rates)
+    if not rows:
+        _none_row(ws, fmt, 1, len(widths))
+        rows = 1
 
-    row += 2
-    ws.write_string(row, 0, "按上级组织统计", extra.caption)
-    ws.set_row(row, 20)
-    row += 1
-    _header(ws, fmt, row, [*second, *RATE_COLUMNS])
-    row += 1
-    for record in by_parent.to_dict("records"):
-        _rate_row(ws, fmt, extra, row, [record.get("上级组织"), record.get("类型")], record, False)
-        row += 1
+    _header(ws, fmt, 0, ["上级组织", "类型", *RATE_COLUMNS], side)
+    for r, record in enumerate(by_parent.to_dict("records"), start=1):
+        _rate_row(ws, fmt, extra, r, side, [record.get("上级组织"), record.get("类型")], record, False)
     if by_parent.empty:
-        _none_row(ws, fmt, row, len(widths))
-        row += 1
+        _none_row(ws, fmt, 1, len(side_widths), side)
 
-    finish_sheet(ws, header, last_rates_row - header, len(widths))
-    _rates_chart(book, ws, rates, header)
+    below = rows + 1 + CHART_GAP  # first row under the table's gap
+    width = sum(_pixels(w) for w in widths)
+    if _rates_chart(book, ws, rates, below, width):
+        below += math.ceil(CHART_HEIGHT / ROW_PIXELS) + 1
+    # A text box, not a cell: a cell under the chart would read as one more (odd) row of the table.
+    ws.insert_textbox(below, 0, RATES_NOTE, {
+        "width": width, "height": NOTE_HEIGHT, "object_position": 2,
+        "font": {"name": FONT, "size": 10, "color": "#595959"},
+        "align": {"vertical": "top"}, "line": {"none": True}, "fill": {"none": True},
+    })
+    finish_sheet(ws, 0, rows, len(widths))
 
 
-def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, header: int) -> None:
-    """Line chart of the 月检查 period rows, right of the tables (from column H, which stays empty)."""
+def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, row: int, width: int) -> bool:
+    """Line chart of the 月检查 period rows, below the per-period table (from `row`, column A), as wide
+    as that table. False when there is nothing to draw."""
     if rates.empty:
-        return
+        return False
     monthly = [i for i, (kind, period) in enumerate(zip(rates["类型"], rates["期间"], strict=True))
                if kind == "月检查" and period != TOTAL]
     if not monthly:
-        return
-    first, last = header + 1 + monthly[0], header + 1 + monthly[-1]
+        return False
+    first, last = 1 + monthly[0], 1 + monthly[-1]
     name = ws.get_name()
     chart = book.add_chart({"type": "line"})
     font = {"name": FONT, "size": 9}
     for col, colour, dash in ((5, "#2E75B6", "solid"), (6, "#ED7D31", "dash")):
         chart.add_series({
-            "name": [name, header, col],
+            "name": [name, 0, col],
             "categories": [name, first, 1, last, 1],
             "values": [name, first, col, last, col],
             "line": {"color": colour, "width": 2.25, "dash_type": dash},
@@ -313,33 +303,23 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, header: int
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": font})
     chart.set_legend({"position": "bottom", "font": font})
-    chart.set_size({"width": 560, "height": 320})
-    ws.insert_chart(header, 7, chart, {"x_offset": 24, "y_offset": 0, "object_position": 2})
+    chart.set_size({"width": width, "height": CHART_HEIGHT})
+    ws.insert_chart(row, 0, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
+    return True
 
 
 # ---- 催报名单 / 未申报 ---------------------------------------------------------------------------
 
-def _chase_note(chase: pd.DataFrame, as_of: str) -> str:
-    note = f"统计截止 {as_of}；含已到截止日仍未收到（缺报）和被退回须重报（标“退回”）的材料。"
-    if chase.empty:
-        return note
-    groups = _by_parent(chase).groupby("上级组织", sort=False).size()
-    parts = "、".join(f"{parent or '（未填）'} {n} 个" for parent, n in groups.items())
-    return f"{note}按上级组织：{parts}。"
-
-
 def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: pd.DataFrame, title: str,
-                note: str, kinds: dict[str, str]) -> None:
+                kinds: dict[str, str]) -> None:
     ws = book.add_worksheet(name)
+    _print_title(ws, title)
     columns = [str(c) for c in frame.columns]
     widths = [text_width(frame[c].tolist(), c, minimum=WRAPPED_MIN.get(c, 8)) for c in columns]
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    _title(ws, fmt, len(columns), title)
-    _note(ws, extra.note, 1, widths, note)
-    header = 2
-    _header(ws, fmt, header, columns)
-    for r, record in enumerate(frame.to_dict("records"), start=header + 1):
+    _header(ws, fmt, 0, columns)
+    for r, record in enumerate(frame.to_dict("records"), start=1):
         for c, col in enumerate(columns):
             value = record.get(col)
             if kinds.get(col) == "integer" and not missing(value):
@@ -349,6 +329,6 @@ def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: p
         fit_row(ws, r, [(text_of(record.get(col)), widths[c]) for c, col in enumerate(columns)])
     rows = len(frame)
     if not rows:
-        _none_row(ws, fmt, header + 1, len(columns))
+        _none_row(ws, fmt, 1, len(columns))
         rows = 1
-    finish_sheet(ws, header, rows, len(columns))
+    finish_sheet(ws, 0, rows, len(columns))
