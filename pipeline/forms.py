@@ -57,6 +57,11 @@ class FormKind:
     period_field: str | None = None
 
     @property
+    def keywords(self) -> tuple[str, ...]:
+        """Title words that identify the kind: its title, and what branches also write (季汇报表)."""
+        return (self.title, *TITLE_ALIASES.get(self.key, ()))
+
+    @property
     def labels(self) -> tuple[str, ...]:
         return tuple(f.label for f in self.fields)
 
@@ -66,6 +71,15 @@ class FormKind:
     @property
     def is_application(self) -> bool:
         return self.key in ("apply_create", "apply_improve")
+
+
+TITLE_ALIASES = {
+    "quarterly": ("季汇报表", "季度汇报"),
+    "monthly": ("月度检查表", "月检查情况表"),
+    "recognition": ("认定申请",),
+    "inspection": ("督查记录", "督查情况记录表"),
+    "review": ("评审打分表", "评审评分"),
+}
 
 
 def F(label: str, type_: str = "text", required: bool = False, **kw: object) -> FieldSpec:  # noqa: N802

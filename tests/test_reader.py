@@ -378,3 +378,23 @@ def test_numbered_caption_right_under_a_table_ends_it():
     sub = received.submission
     assert len(sub.tables["活动记录"]) == 1 and len(sub.tables["任务进度"]) == 1
     assert sub.issues == ()
+
+
+@pytest.mark.parametrize(("title", "key"), [
+    ("基层党组织“一支部一品牌”品牌创建申报表", "apply_create"),
+    ("“一支部一品牌”创建申报表", "apply_create"),
+    ("《一支部一品牌》品牌完善申报表", "apply_improve"),
+    ("江宁区东山小学党支部第二季汇报表", "quarterly"),
+    ("2014年6月 月 检 查 表", "monthly"),
+    ("党建品牌认定申请", "recognition"),
+])
+def test_title_variants_name_their_kind(title, key):
+    from pipeline.read.blocks import detect_kind
+
+    def build(ws):
+        ws.append([None])
+        ws.append([title])
+
+    opened = open_workbook("t.xlsx", _xlsx(build))
+    kind = detect_kind(opened.sheets, KINDS)
+    assert kind is not None and kind.key == key

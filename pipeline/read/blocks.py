@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pipeline.forms import FormKind, TableSpec, normalise_label
 from pipeline.read.workbook import Sheet
 
-TITLE_ROWS = 6  # the title sits in the first rows of the first visible sheet
+TITLE_ROWS = 8  # the title sits in the first rows of the first visible sheet
+TITLE_NOISE = re.compile(r"[\"'“”‘’《》〈〉「」『』【】]")  # “一支部一品牌”创建申报表 still names its kind
 SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")  # a numbered caption such as 二、任务推进情况
 
 
@@ -62,15 +63,15 @@ def detect_kind(sheets: tuple[Sheet, ...], kinds: tuple[FormKind, ...]) -> FormK
             kind = by_key.get(cell_text(sheet.rows[0][1]))
             if kind is not None:
                 return kind
-    visible = [s for s in sheets if s.visible and s.name != "_meta"] or list(sheets)
-    if not visible:
-        return None
-    for row in visible[0].rows[:TITLE_ROWS]:
-        for value in row:
-            text = normalise_label(cell_text(value))
-            for kind in kinds:
-                if kind.title in text:
-                    return kind
+    visible = [s for s in sheets if s.visible and s.name != "_meta"]
+    # The first visible sheet decides; a cover or notes sheet in front of the form is tolerated.
+    for sheet in visible:
+        for row in sheet.rows[:TITLE_ROWS]:
+            for value in row:
+                text = TITLE_NOISE.sub("", normalise_label(cell_text(value)))
+                for kind in kinds:
+                    if any(word in text for word in kind.keywords):
+                        return kind
     return None
 
 
