@@ -203,3 +203,18 @@ def normalise_label(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
     s = re.sub(r"[\s:：*＊]", "", s)
     return _NOTE.sub("", s)
+
+
+# What branches write instead of the template's label; matched after normalisation.
+LABEL_ALIASES = {
+    "填表日期": "填报日期", "报送日期": "填报日期", "联系方式": "联系电话", "电话": "联系电话",
+    "党支部名称": "支部名称", "支部全称": "支部名称", "党组织名称": "支部名称", "党员数": "党员人数",
+    "品牌项目名称": "品牌名称", "检查月度": "检查月份", "月份": "检查月份", "汇报季度": "季度",
+}
+
+
+@cache
+def canonical_label(text: str) -> str:
+    """The template label a cell's text stands for (normalised, aliases resolved)."""
+    label = normalise_label(text)
+    return LABEL_ALIASES.get(label, label)

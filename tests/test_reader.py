@@ -398,3 +398,20 @@ def test_title_variants_name_their_kind(title, key):
     opened = open_workbook("t.xlsx", _xlsx(build))
     kind = detect_kind(opened.sheets, KINDS)
     assert kind is not None and kind.key == key
+
+
+def test_label_and_value_in_one_cell_and_label_aliases():
+    def build(ws):
+        ws.append(["“一支部一品牌”认定申请表"])
+        ws.append(["党支部名称：江宁区东山小学党支部"])
+        ws.append(["品牌名称", "红烛先锋"])
+        ws.append(["申请日期：2014年11月20日"])
+        ws.append(["创建成效", "目标要求：本支部围绕立德树人开展党员示范课和志愿服务，成效明显。"])
+        ws.append(["示范作用", "带动全校教师参与课堂教学改革，家长满意度提升。"])
+
+    sub = read_file("r.xlsx", _xlsx(build), KINDS, CAMPAIGN).submission
+    assert sub.kind.key == "recognition"
+    assert sub.value("支部名称") == "江宁区东山小学党支部" and sub.cells["支部名称"].ref == "A2"
+    assert sub.value("申请日期") == dt.date(2014, 11, 20)
+    assert sub.value("创建成效").startswith("目标要求：")
+    assert sub.issues == ()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pipeline.forms import FormKind, TableSpec, normalise_label
+from pipeline.forms import FormKind, TableSpec, canonical_label, normalise_label
 from pipeline.read.workbook import Sheet
 
 TITLE_ROWS = 8  # the title sits in the first rows of the first visible sheet
@@ -93,19 +94,42 @@ def _sheet_order(sheets: tuple[Sheet, ...], preferred: str | None) -> list[Sheet
 
 def _find_fields(sheets: list[Sheet], kind: FormKind,
                  header_rows: set[tuple[str, int]]) -> dict[str, Cell]:
+    """Label cells first; then, for labels still missing, `label：value` written in one cell."""
     wanted = set(kind.labels)
     found: dict[str, Cell] = {}
-    for sheet in sheets:
-        for r, row in enumerate(sheet.rows):
-            if (sheet.name, r + 1) in header_rows:
-                continue
-            labels_here = [(c, normalise_label(cell_text(v))) for c, v in enumerate(row)]
-            for c, label in labels_here:
-                if label in wanted and label not in found and (r, c) not in sheet.covered:
+    for inline in (False, True):
+        for sheet in sheets:
+            for r, c, value in _label_cells(sheet, header_rows):
+                label, rest = _label_in(value, wanted, inline)
+                if not label or label in found:
+                    continue
+                if not inline:
                     found[label] = _value_right_of(sheet, r, c, wanted)
-        if len(found) == len(wanted):
-            break
+                elif not any(cell.sheet == sheet.name and cell.ref == a1(r, c) for cell in found.values()):
+                    found[label] = Cell(rest, sheet.name, a1(r, c))
+            if len(found) == len(wanted):
+                return found
     return found
+
+
+def _label_cells(sheet: Sheet, header_rows: set[tuple[str, int]]) -> Iterator[tuple[int, int, str]]:
+    for r, row in enumerate(sheet.rows):
+        if (sheet.name, r + 1) in header_rows:
+            continue
+        for c, value in enumerate(row):
+            if isinstance(value, str) and value and (r, c) not in sheet.covered:
+                yield r, c, value
+
+
+def _label_in(text: str, wanted: set[str], inline: bool = False) -> tuple[str | None, str]:
+    """(label, "") for a label cell; with `inline`, (label, value) for `支部名称：东山小学党支部`."""
+    label = canonical_label(text)
+    if not inline:
+        return (label, "") if label in wanted else (None, "")
+    head, colon, rest = unicodedata.normalize("NFKC", text).partition(":")
+    if colon and rest.strip() and canonical_label(head) in wanted:
+        return canonical_label(head), rest.strip()
+    return None, ""
 
 
 def _value_right_of(sheet: Sheet, r: int, c: int, labels: set[str]) -> Cell:
@@ -116,7 +140,7 @@ def _value_right_of(sheet: Sheet, r: int, c: int, labels: set[str]) -> Cell:
         value = row[cc]
         if cell_text(value) == "":
             continue
-        if isinstance(value, str) and normalise_label(value) in labels:
+        if isinstance(value, str) and _label_in(value, labels)[0]:
             break  # the next label: this one was left empty
         return Cell(value, sheet.name, a1(r, cc))
     return Cell("", sheet.name, a1(r, c + 1))
@@ -128,7 +152,7 @@ def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTabl
         for r, row in enumerate(sheet.rows):
             columns: dict[str, int] = {}
             for c, value in enumerate(row):
-                label = normalise_label(cell_text(value))
+                label = canonical_label(cell_text(value))
                 if label in spec.labels and label not in columns:
                     columns[label] = c
             if needed <= set(columns) and len(columns) >= min(2, len(spec.labels)):
@@ -177,7 +201,7 @@ def _second_header_row(sheet: Sheet, header: int, columns: dict[str, int], spec:
     below = header + 1
     if below >= len(sheet.rows):
         return below
-    found = {normalise_label(cell_text(v)): c for c, v in enumerate(sheet.rows[below]) if cell_text(v)}
+    found = {canonical_label(cell_text(v)): c for c, v in enumerate(sheet.rows[below]) if cell_text(v)}
     labels = {label: c for label, c in found.items() if label in spec.labels}
     if not labels:
         return below
