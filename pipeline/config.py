@@ -219,8 +219,11 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     for key in sorted(set(raw) - TOP_KEYS):
         p.add(key, "不是可识别的参数，请删除或检查拼写")
     year = p.get(raw, "year", int)
+    p.unknown(raw.get("windows", {}), "windows", {"application", "recognition", "review"})
     windows = {name: _window(p, raw.get("windows", {}), name) for name in
                ("application", "recognition", "review")}
+    if not isinstance(raw.get("deadline_rolls_to_workday", True), bool):
+        p.add("deadline_rolls_to_workday", "应为 true 或 false")
     monthly, quarterly = raw.get("monthly", {}), raw.get("quarterly", {})
     p.unknown(monthly, "monthly", {"first", "last", "due_day"})
     p.unknown(quarterly, "quarterly", {"quarters", "due_day"})

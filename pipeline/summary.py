@@ -8,7 +8,7 @@ from pipeline.run import RunResult
 
 
 def summary_lines(result: RunResult, outbox: Path) -> list[str]:
-    counts = "，".join(f"{status} {n}" for status, n in result.counts.items())
+    counts = "，".join(f"{status} {n}" for status, n in result.counts.items() if n)
     total = sum(result.counts.values())
     issues = result.assessment.issues
     errors = sum(i.is_error for i in issues)

@@ -22,8 +22,9 @@ def manifest_frame(rows: tuple[ManifestRow, ...]) -> pd.DataFrame:
 
 
 def status_counts(rows: tuple[ManifestRow, ...]) -> dict[str, int]:
+    """Every status, zeros included, in a fixed order."""
     counts = Counter(r.状态 for r in rows)
-    return {s: counts[s] for s in STATUSES if counts[s]}
+    return {s: counts[s] for s in STATUSES}
 
 
 def write_manifest(outbox: Path, rows: tuple[ManifestRow, ...], campaign: Campaign) -> None:
