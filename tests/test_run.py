@@ -186,3 +186,16 @@ def test_formula_text_in_a_submission_stays_text(tmp_path: Path):
     header = [c.value for c in ws[1]]
     cell = ws.cell(row=2, column=header.index("品牌名称") + 1)
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_notice_names_cannot_escape_their_folder(tmp_path: Path):
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch(*A)])
+    f.monthly(box, "", "../../江宁区某某/学校:党支部", "2014-06", file="m.xlsx")
+    f.monthly(box, *A, "2014-12", file="a.xlsx")
+    out = tmp_path / "o"
+    assert f.run_cli(box, out)[0] == 0
+    notices = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx") if "退回通知" in p.as_posix())
+    assert notices == ["退回通知/未识别-.._.._江宁区某某_学校_党支部.xlsx", f"退回通知/{A[1]}.xlsx"]
+    rows = table(out / "退回通知" / f"{A[1]}.xlsx", "退回通知", "文件")
+    assert rows[0]["文件"] == "a.xlsx" and rows[0]["级别"] == "错误" and rows[0]["单元格"]
