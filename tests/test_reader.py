@@ -415,3 +415,32 @@ def test_label_and_value_in_one_cell_and_label_aliases():
     assert sub.value("申请日期") == dt.date(2014, 11, 20)
     assert sub.value("创建成效").startswith("目标要求：")
     assert sub.issues == ()
+
+
+def test_roster_without_title_is_known_by_its_sheet_name_or_header():
+    def by_sheet(ws):
+        ws.title = "支部名册"
+        ws.append(["支部编码", "支部名称", "支部类型", "所在单位"])
+        ws.append(["JN001", "江宁区东山小学党支部", "支部", "东山小学"])
+
+    def by_header(ws):
+        ws.title = "Sheet1"
+        ws.append(["序号", "督查日期", "支部名称", "督查方式", "督查人", "整改情况", "评分"])
+        ws.append([1, "2014-10-09", "江宁区东山小学党支部", "定期", "赵平", "已整改", 9])
+
+    roster = read_file("r.xlsx", _xlsx(by_sheet), KINDS, CAMPAIGN).submission
+    assert roster.kind.key == "roster" and len(roster.tables["支部名册"]) == 1
+    inspection = read_file("i.xlsx", _xlsx(by_header), KINDS, CAMPAIGN).submission
+    assert inspection.kind.key == "inspection" and inspection.issues == ()
+
+
+def test_untitled_application_is_told_create_or_improve_by_its_labels():
+    def build(label):
+        def _build(ws):
+            ws.title = "申报表"
+            ws.append(["支部名称", "江宁区东山小学党支部"])
+            ws.append([label, "本支部已形成红烛先锋品牌雏形，需进一步完善。"])
+        return _build
+
+    assert read_file("a.xlsx", _xlsx(build("已有基础")), KINDS, CAMPAIGN).submission.kind.key == "apply_improve"
+    assert read_file("b.xlsx", _xlsx(build("品牌释义")), KINDS, CAMPAIGN).submission.kind.key == "apply_create"

@@ -71,6 +71,7 @@ def _retitle(path: Path) -> None:
             if cell.value is not None and cell.coordinate not in ws.merged_cells:
                 cell.value = None
     ws["A1"] = "学校食堂采购登记表"
+    ws.title = "Sheet1"
     book.save(path)
 
 

@@ -57,7 +57,8 @@ def cell_text(value: object) -> str:
 
 
 def detect_kind(sheets: tuple[Sheet, ...], kinds: tuple[FormKind, ...]) -> FormKind | None:
-    """From the hidden `_meta` sheet the templates write, else from the title text."""
+    """From the hidden `_meta` sheet the templates write, else from the title text; a file
+    with no title is still known by its sheet names or by a table header only one kind has."""
     by_key = {k.key: k for k in kinds}
     for sheet in sheets:
         if sheet.name == "_meta" and sheet.rows and len(sheet.rows[0]) > 1:
@@ -65,6 +66,10 @@ def detect_kind(sheets: tuple[Sheet, ...], kinds: tuple[FormKind, ...]) -> FormK
             if kind is not None:
                 return kind
     visible = [s for s in sheets if s.visible and s.name != "_meta"]
+    return _by_title(visible, kinds) or _by_sheet_name(visible, kinds) or _by_table_header(visible, kinds)
+
+
+def _by_title(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:
     # The first visible sheet decides; a cover or notes sheet in front of the form is tolerated.
     for sheet in visible:
         for row in sheet.rows[:TITLE_ROWS]:
@@ -74,6 +79,31 @@ def detect_kind(sheets: tuple[Sheet, ...], kinds: tuple[FormKind, ...]) -> FormK
                     if any(word in text for word in kind.keywords):
                         return kind
     return None
+
+
+def _by_sheet_name(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:
+    names = {normalise_label(s.name) for s in visible}
+    for kind in kinds:
+        own = {kind.sheet} if kind.sheet else {t.sheet for t in kind.tables}
+        if own & names and kind.key not in ("apply_create", "apply_improve"):
+            return kind
+    if {"申报表", "任务分解表"} & names:
+        # 完善 and 创建 share their sheets; only the improve form asks for 已有基础.
+        improve = next(k for k in kinds if k.key == "apply_improve")
+        create = next(k for k in kinds if k.key == "apply_create")
+        return improve if _has_label(visible, ("已有基础", "完善重点")) else create
+    return None
+
+
+def _by_table_header(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:
+    for kind in kinds:
+        if kind.sheet is None and any(_find_table([s], kind.tables[0], kind) for s in visible):
+            return kind
+    return None
+
+
+def _has_label(sheets: list[Sheet], labels: tuple[str, ...]) -> bool:
+    return any(canonical_label(cell_text(v)) in labels for s in sheets for row in s.rows for v in row)
 
 
 def read_form(sheets: tuple[Sheet, ...], kind: FormKind) -> RawForm:
