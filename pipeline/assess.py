@@ -90,28 +90,16 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     roster_file = _roster_file(received)
     roster, roster_issues = _roster(roster_file, campaign)
     subs = [r.submission for r in received if r.submission and r.status is None and r is not roster_file]
-    issues: dict[str, list[Issue]] = defaultdict(list)
-    for s in subs:
-        issues[s.file].extend(s.issues)
-    for kind in kinds:
-        for file, found in validate_kind(kind, [s for s in subs if s.kind.key == kind.key]).items():
-            issues[file].extend(found)
+    issues = _own_issues(subs, kinds)
     subs = [_attribute_rows(s, roster, campaign, issues) for s in subs]
     mtimes = {r.path: r.mtime for r in received}
     filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
-    applications = _winners([f for f in filed.values() if f.group == "application"], issues, campaign)
-    for f in filed.values():
-        app = applications.get(f.code or "")
-        if f.sub.kind.key == "monthly" and f.code:
-            issues[f.file].extend(rules.progress_issues(f.sub, rules.task_ids(app.sub if app else None)))
-        elif f.sub.kind.key == "recognition" and f.code:
-            issues[f.file].extend(rules.recognition_issues(f.sub, app.sub if app else None, campaign))
-    filed = {p: _counted(f, issues[p]) for p, f in filed.items()}
-    accepted = _accepted_by_group(filed.values(), campaign)
+    _add_application_links(filed, issues, campaign)
+    accepted = _accepted_by_group(_recount(filed, issues).values(), campaign)
     for monthly in _by_code(accepted.get("monthly", ())).values():
         for found in rules.falling_progress([f.sub for f in monthly]):
-            issues[found.file].append(found)
-    filed = {p: _counted(f, issues[p]) for p, f in filed.items()}
+            issues[found.file].append(found)  # a warning: acceptance does not change
+    filed = _recount(filed, issues)
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
@@ -149,6 +137,31 @@ def _roster(received: Received, campaign: Campaign) -> tuple[Roster, list[Issue]
 
 
 # ---- one file --------------------------------------------------------------------------------
+
+def _own_issues(subs: list[Submission], kinds: tuple[FormKind, ...]) -> dict[str, list[Issue]]:
+    """Parse issues, then each kind's schemas run once over all its files."""
+    issues: dict[str, list[Issue]] = defaultdict(list)
+    for s in subs:
+        issues[s.file].extend(s.issues)
+    for kind in kinds:
+        for file, found in validate_kind(kind, [s for s in subs if s.kind.key == kind.key]).items():
+            issues[file].extend(found)
+    return issues
+
+
+def _add_application_links(filed: dict[str, Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> None:
+    """Rules that need the branch's accepted application: task numbers, recognition."""
+    applications = _winners([f for f in filed.values() if f.group == "application"], issues, campaign)
+    for f in filed.values():
+        app = applications.get(f.code or "")
+        if f.sub.kind.key == "monthly" and f.code:
+            issues[f.file].extend(rules.progress_issues(f.sub, rules.task_ids(app.sub if app else None)))
+        elif f.sub.kind.key == "recognition" and f.code:
+            issues[f.file].extend(rules.recognition_issues(f.sub, app.sub if app else None, campaign))
+
+
+def _recount(filed: dict[str, Filed], issues: dict[str, list[Issue]]) -> dict[str, Filed]:
+    return {p: _counted(f, issues[p]) for p, f in filed.items()}
 
 def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
                     issues: dict[str, list[Issue]]) -> Submission:
