@@ -103,3 +103,6 @@ def test_ledger_holds_only_accepted_rows(outbox):
     accepted = {r["文件"] for r in manifest["files"] if r["状态"] == "受理"}
     monthly = rows(outbox / "汇总台账.xlsx", "月检查", "支部编码")
     assert monthly and {r["来源文件"] for r in monthly} <= accepted
+    for sheet in book.sheetnames:
+        ledger = rows(outbox / "汇总台账.xlsx", sheet, "支部编码")
+        assert all(r["支部编码"] and r["支部名称"] and r["来源文件"] for r in ledger), sheet

@@ -70,11 +70,10 @@ def _key(f: Filed) -> dict[str, object]:
 def _forms(filed: tuple[Filed, ...], labels: tuple[str, ...], extra=None) -> pd.DataFrame:  # noqa: ANN001
     rows = []
     for f in filed:
-        row = {**_key(f), **{k: f.sub.value(k) for k in labels if k in f.sub.record}}
+        row = {k: f.sub.value(k) for k in labels if k in f.sub.record}
         if extra:
             row.update(extra(f))
-        row["支部名称"] = f.name  # the roster name, not the name as written
-        rows.append(row)
+        rows.append({**row, **_key(f)})  # the roster's code and name, not what the form says
     columns = [*KEYS, *[c for c in labels if c not in KEYS]]
     frame = pd.DataFrame(rows, dtype=object)
     return _ordered(frame, columns)
