@@ -103,7 +103,7 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
-    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, accepted, campaign)
+    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, campaign)
     return Assessment(roster, manifest, tuple(_named(all_issues, roster, filed)), accepted, rejected, filed)
 
 
@@ -266,9 +266,7 @@ def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
 # ---- manifest --------------------------------------------------------------------------------
 
 def _manifest(received: list[Received], roster_file: Received, roster_issues: list[Issue], branches: int,
-              filed: dict[str, Filed], accepted: dict[str, tuple[Filed, ...]],
-              campaign: Campaign) -> tuple[ManifestRow, ...]:
-    winners = {f.file for fs in accepted.values() for f in fs}
+              filed: dict[str, Filed], campaign: Campaign) -> tuple[ManifestRow, ...]:
     _, replaced = supersede(_eligible(filed.values(), campaign))
     rows: dict[str, ManifestRow] = {}
     for r in sorted(received, key=lambda r: r.path):
@@ -277,7 +275,7 @@ def _manifest(received: list[Received], roster_file: Received, roster_issues: li
             rows[r.path] = ManifestRow(r.path, r.sha256, "支部名册", "", "", "", ACCEPTED, 0, warnings,
                                        f"支部名册，共 {branches} 个支部，作为核对依据")
         elif r.path in filed:
-            rows[r.path] = _filed_row(r, filed[r.path], winners, replaced, campaign)
+            rows[r.path] = _filed_row(r, filed[r.path], replaced, campaign)
         else:
             kind = r.submission.kind.title if r.submission else ""
             rows[r.path] = ManifestRow(r.path, r.sha256, kind, "", "", "", r.status or "", 0, 0, r.reason)
@@ -289,19 +287,16 @@ def _manifest(received: list[Received], roster_file: Received, roster_issues: li
     return tuple(rows[p] for p in sorted(rows))
 
 
-def _filed_row(r: Received, f: Filed, winners: set[str], replaced: dict[str, str],
-               campaign: Campaign) -> ManifestRow:
+def _filed_row(r: Received, f: Filed, replaced: dict[str, str], campaign: Campaign) -> ManifestRow:
     if f.errors:
         status, note = REJECTED, f"有 {f.errors} 处错误，已退回，请见问题清单和退回通知"
     elif f.file in replaced:
         status, note = SUPERSEDED, f"已被 {replaced[f.file]} 替代（以填报日期最晚的一份为准）"
     else:
-        status, note = ACCEPTED, ""
+        status, note = ACCEPTED, (f"有 {f.warnings} 处警告，请见问题清单" if f.warnings else "")
     if not _received_by(f, campaign):
         note = (f"{f.sub.kind.date_field}为 {f.date}，晚于统计截止日 {campaign.as_of}，本次统计不计入"
                 + (f"；{note}" if note else ""))
-    elif status == ACCEPTED and f.file not in winners and f.group not in ("inspection", "review"):
-        note = "未能对应到名册中的支部，未计入统计"
     return ManifestRow(f.file, r.sha256, f.sub.kind.title, f.code or "", f.name or str(f.sub.value("支部名称") or ""),
                        f.period or "", status, f.errors, f.warnings, note)
 
