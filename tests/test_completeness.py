@@ -121,3 +121,24 @@ def test_chase_list_names_every_missing_and_returned_cell(box):
 def test_not_applied_lists_active_branches_without_application(box):
     res = results(box, D(2014, 12, 31))
     assert list(res.not_applied["支部编码"]) == ["JN001", "JN002", "JN003"]
+
+
+def test_status_report_read_back_from_the_outbox(box, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "o"
+    code, text = f.run_cli(box, out, "--as-of", "2014-12-31")
+    assert code == 0, text
+    assert "报送率" in text and "需催报支部 3 个" in text
+    path = out / "报送情况.xlsx"
+    matrix = pd.read_excel(path, sheet_name="月检查", engine="openpyxl", dtype=str).set_index("支部编码")
+    assert matrix.at["JN001", "2014-06"] == "逾期" and matrix.at["JN002", "2014-05"] == "退回"
+    assert matrix.at["JN004", "2014-08"] == "—" and matrix.at["JN003", "2014-05"] == "—"
+    rates = pd.read_excel(path, sheet_name="报送率", engine="openpyxl", usecols="A:G")
+    may = rates[(rates["类型"] == "月检查") & (rates["期间"] == "2014-05")].iloc[0]
+    assert (may["应报"], may["实报"], may["按时"]) == (3, 1, 1) and may["报送率"] == pytest.approx(1 / 3)
+    q4 = rates[(rates["类型"] == "季度汇报") & (rates["期间"] == "2014Q4")].iloc[0]
+    assert pd.isna(q4["报送率"])
+    chase = pd.read_excel(path, sheet_name="催报名单", engine="openpyxl", dtype=str)
+    assert list(chase["支部编码"]) == ["JN001", "JN002", "JN003"]  # 东山片区党总支 sorts before 局党工委
+    assert chase.set_index("支部编码").at["JN001", "联系电话"] == "025-52101234"
