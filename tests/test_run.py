@@ -200,3 +200,15 @@ def test_notice_names_cannot_escape_their_folder(tmp_path: Path):
     assert notices == ["退回通知/未识别-.._.._江宁区某某_学校_党支部.xlsx", f"退回通知/{A[1]}.xlsx"]
     rows = table(out / "退回通知" / f"{A[1]}.xlsx", "退回通知", "文件")
     assert rows[0]["文件"] == "a.xlsx" and rows[0]["级别"] == "错误" and rows[0]["单元格"]
+
+
+def test_committee_files_get_no_branch_notice(tmp_path: Path):
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch(*A)])
+    f.inspections(box, [{"督查日期": dt.date(2014, 10, 9), "支部名称": "江宁区东山小学党之部", "督查方式": "定期",
+                         "督查人": "赵平", "整改情况": "已整改", "评分": 9}])
+    out = tmp_path / "o"
+    assert f.run_cli(box, out)[0] == 0
+    assert not (out / "退回通知").exists() or not any((out / "退回通知").iterdir())
+    issues = table(out / "问题清单.xlsx", "问题清单", "文件")
+    assert [i["字段"] for i in issues] == ["支部名称"] and issues[0]["支部名称"] == A[1]

@@ -15,6 +15,7 @@ from pipeline.write.common import Formats, finish_sheet, fit_row, new_workbook, 
 COLUMNS = ("文件", "工作表", "单元格", "字段", "值", "问题", "级别", "修改建议")
 WIDTHS = (36, 12, 8, 12, 22, 44, 6, 44)
 FOLDER = "退回通知"
+COMMITTEE_FORMS = ("支部名册", "督查记录表", "评审评分表")  # the committee's own files: fixed in-house, not sent back
 
 
 def notice_name(branch: str, known: set[str]) -> str:
@@ -25,9 +26,10 @@ def notice_name(branch: str, known: set[str]) -> str:
 def write_notices(outbox: Path, issues: tuple[Issue, ...], manifest: tuple[ManifestRow, ...],
                   roster_names: set[str], campaign: Campaign) -> int:
     """Write one workbook per branch; return how many were written."""
+    kind_of = {r.文件: r.类型 for r in manifest}
     by_branch: dict[str, list[Issue]] = defaultdict(list)
     for i in issues:
-        if i.branch:
+        if i.branch and kind_of.get(i.file) not in COMMITTEE_FORMS:
             by_branch[i.branch].append(i)
     status = {r.文件: r.状态 for r in manifest}
     folder = outbox / FOLDER
