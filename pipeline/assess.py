@@ -127,7 +127,7 @@ def _roster(received: Received, campaign: Campaign) -> tuple[Roster, list[Issue]
     roster, dup_issues = build_roster(sub, campaign)
     found = [*sub.issues, *kind_issues, *dup_issues]
     errors = [i for i in found if i.severity == ERROR]
-    if errors or roster is None or roster.branches.empty:
+    if errors or roster.branches.empty:
         lines = [f"支部名册 {sub.file} 有问题，请改正后重新运行："]
         lines += [f"  {i.sheet}!{i.cell} {i.field}：{i.message}。{i.fix}" for i in errors]
         if not errors:

@@ -67,7 +67,7 @@ def _date(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-def build_roster(sub: Submission, campaign: Campaign) -> tuple[Roster | None, list[Issue]]:
+def build_roster(sub: Submission, campaign: Campaign) -> tuple[Roster, list[Issue]]:
     """The roster from its submission; uniqueness problems are errors that stop the run."""
     table = sub.tables["支部名册"]
     issues: list[Issue] = []

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from pipeline.forms import FieldSpec, FormKind
+from pipeline.forms import FormKind, TableSpec
 from pipeline.issues import Issue
 from pipeline.parse.forms import CELLS, FILE, ROW, Submission
 from schemas import schemas_for
@@ -36,7 +36,7 @@ def validate_kind(kind: FormKind, subs: list[Submission]) -> dict[str, list[Issu
     return found
 
 
-def _table(kind: FormKind, name: str):  # noqa: ANN202 - a TableSpec
+def _table(kind: FormKind, name: str) -> TableSpec:
     return next(t for t in kind.tables if t.name == name)
 
 
@@ -58,7 +58,3 @@ def _where(sub: Submission, block: str, row: pd.Series, label: str) -> tuple[str
     if block == "":
         return sub.cell(label)
     return sub.tables[block].attrs.get("sheet", ""), ""
-
-
-def spec_labels(specs: tuple[FieldSpec, ...]) -> tuple[str, ...]:
-    return tuple(s.label for s in specs)
