@@ -11,7 +11,7 @@ from pipeline.config import Campaign
 from pipeline.forms import FormKind
 from pipeline.parse.forms import parse_form
 from pipeline.read.blocks import detect_kind, read_form
-from pipeline.read.workbook import IGNORED, UNKNOWN, open_workbook
+from pipeline.read.workbook import IGNORED, UNKNOWN, UNREADABLE, open_workbook
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -45,6 +45,15 @@ def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Camp
     return Received(rel, sha, 0.0, submission=parse_form(read_form(opened.sheets, kind), rel, campaign))
 
 
+def read_guarded(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign, sha: str) -> Received:
+    """One odd file must never stop the run: anything unforeseen makes it 无法读取, named."""
+    try:
+        return read_file(rel, data, kinds, campaign, sha)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a single file
+        reason = f"文件内容异常，程序无法读取（{type(exc).__name__}），请支部用 Excel 重新保存后发送"
+        return Received(rel, sha, 0.0, UNREADABLE, reason)
+
+
 def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
                progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> list[Received]:
     """Read every file once; byte-identical copies are read only at the path that sorts first."""
@@ -58,7 +67,7 @@ def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
         if sha in seen and skip_reason(rel) is None:
             out.append(Received(rel, sha, mtime, DUPLICATE, duplicate_of=seen[sha]))
             continue
-        received = read_file(rel, data, kinds, campaign, sha)
+        received = read_guarded(rel, data, kinds, campaign, sha)
         if received.status is None:
             seen.setdefault(sha, rel)
         out.append(Received(rel, sha, mtime, received.status, received.reason, received.submission))
