@@ -21,7 +21,8 @@ LABELS = sorted({label for k in KINDS for label in (*k.labels, *(c for t in k.ta
 TITLES = [k.title for k in KINDS]
 
 cells = st.one_of(
-    st.none(), st.sampled_from(LABELS), st.sampled_from(TITLES), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+    st.none(), st.sampled_from(LABELS), st.sampled_from(TITLES),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),  # what a cell can hold
     st.integers(-5, 30_000_000), st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)), st.sampled_from(["2014-05", "二季度", "80%", "=A1"]),
 )
