@@ -62,6 +62,9 @@ def _write_notice(path: Path, branch: str, issues: list[Issue], status: dict[str
         for c, value in enumerate(values):
             write_cell(ws, r, c, value, fmt, "status" if COLUMNS[c] == "级别" else "")
         fit_row(ws, r, ((text_of(v), WIDTHS[c]) for c, v in enumerate(values)))
+    sign = header + len(frame) + 2
+    ws.merge_range(sign, 0, sign, len(COLUMNS) - 1, f"局党工委办公室（101 室）    {campaign.as_of:%Y年%m月%d日}",
+                   fmt.subtitle)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     finish_sheet(ws, header, len(frame), len(COLUMNS))
