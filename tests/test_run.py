@@ -212,3 +212,13 @@ def test_committee_files_get_no_branch_notice(tmp_path: Path):
     assert not (out / "退回通知").exists() or not any((out / "退回通知").iterdir())
     issues = table(out / "问题清单.xlsx", "问题清单", "文件")
     assert [i["字段"] for i in issues] == ["支部名称"] and issues[0]["支部名称"] == A[1]
+
+
+def test_roster_with_duplicate_codes_stops_with_the_cells(tmp_path: Path):
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch(*A), f.branch("JN001", "秣陵中学党支部"), f.branch("JN003", " 江宁区东山小学 党支部")])
+    code, text = f.run_cli(box, tmp_path / "o")
+    assert code == 2
+    assert "支部编码" in text and "JN001" in text and "重复" in text
+    assert "支部名称" in text and "!B" in text  # each problem names its cell
+    assert not (tmp_path / "o").exists()
