@@ -27,6 +27,7 @@ STATUS_COLOURS = {
     "忽略": "#EDEDED", "错误": "#FFC7CE", "警告": "#FFEB9C",
 }
 MAX_WIDTH = 60
+PAGE_WIDTH = 190  # column units that still print legibly across one landscape A4 page
 LINE_HEIGHT = 14.0  # points per line of 10-pt text
 WIDE_UNITS = 0.95  # a 10-pt 宋体 character takes ≈ 1.9 column-width units, i.e. 0.95 × its display width
 
@@ -168,7 +169,7 @@ def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
         fit_row(ws, r, wrapped)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
-    finish_sheet(ws, top, len(frame), len(frame.columns), landscape)
+    finish_sheet(ws, top, len(frame), len(frame.columns), landscape, sum(widths))
     return ws
 
 
@@ -179,7 +180,10 @@ def print_title(ws: Worksheet, title: str) -> None:
     ws.set_header(f'&C&"{FONT},Bold"&12{" " if text[:1].isdigit() else ""}{text}')
 
 
-def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape: bool = True) -> None:
+def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape: bool = True,
+                 total_width: float = 0) -> None:
+    """Frozen header, filter, A4 and titles repeated; a very wide table prints across several
+    pages (first two columns repeated) rather than shrunk past reading."""
     ws.freeze_panes(header_row + 1, 0)
     if cols:
         ws.autofilter(header_row, 0, header_row + max(rows, 0), cols - 1)
@@ -187,7 +191,10 @@ def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape
     if landscape:
         ws.set_landscape()
     ws.repeat_rows(0, header_row)
-    ws.fit_to_pages(1, 0)
+    pages_wide = max(1, math.ceil(total_width / PAGE_WIDTH))
+    if pages_wide > 1:
+        ws.repeat_columns(0, 1)
+    ws.fit_to_pages(pages_wide, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&C第 &P 页，共 &N 页")
 
