@@ -212,19 +212,22 @@ def test_rates_table(path, book):
     assert "报送率（统计截止 2014-12-31）" in ws.oddHeader.center.text
 
 
-def test_rates_by_parent_right_of_the_first_table(book):
+def test_rates_by_parent_below_the_first_table(book):
+    """SPEC §8: below the period rows, the same columns per 上级组织 and report type."""
     ws = book["报送率"]
-    assert ws.cell(1, 8).value is None and column_values(ws, 8) == []  # the gap
-    assert row_values(ws, 1, 9) == PARENT_COLUMNS
-    assert row_values(ws, 2, 9)[:3] == ["局党工委", "月检查", 1]
-    assert ws.cell(2, 15).value == 0.0  # a real 0% stays 0, only None is blank
-    assert ws.cell(4, 14).number_format == "0.0%"
-    assert column_values(ws, 9) == ["局党工委", "江宁区中小学党委", "局党工委"]
+    assert row_values(ws, 8, 1) == [] or all(v is None for v in row_values(ws, 8, 1))  # one empty row
+    assert row_values(ws, 9, 1) == ["类型", "上级组织", *RATE_HEADER[1:]]
+    assert row_values(ws, 10, 1)[:5] == ["月检查", "局党工委", 1, 1, 0]
+    assert ws.cell(10, 7).value == 0.0  # a real 0% stays 0, only None is blank
+    assert ws.cell(12, 6).number_format == "0.0%"
+    assert [ws.cell(r, 2).value for r in (10, 11, 12)] == ["局党工委", "江宁区中小学党委", "局党工委"]
 
 
 def test_rates_note_in_a_text_box_under_the_chart(path, book):
-    """The formula note is a text box under the chart, so the sheet still reads as just the tables."""
-    assert len(pd.read_excel(path, sheet_name="报送率", engine="openpyxl")) == 6
+    """The formula note is a text box beside the tables, so the sheet still reads as just the tables."""
+    frame = pd.read_excel(path, sheet_name="报送率", engine="openpyxl")
+    assert list(frame.columns) == RATES_COLUMNS and frame["期间"].tolist()[:6] == [
+        "2014-05", "2014-06", "合计", "2014Q3", "2014Q4", "合计"]
     ws = book["报送率"]
     assert all(not (isinstance(c.value, str) and "按时率 =" in c.value) for row in ws.iter_rows() for c in row)
     chart_row = ws._charts[0].anchor._from.row  # 0-based, like the drawing XML
@@ -235,7 +238,7 @@ def test_rates_note_in_a_text_box_under_the_chart(path, book):
     assert len(boxes) == 1 and "按时率 = 按时 ÷ 应报" in boxes[0]
     start = re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", boxes[0])
     assert start is not None
-    assert int(start.group(1)) == 0 and int(start.group(2)) > chart_row + 10
+    assert int(start.group(1)) == 8 and int(start.group(2)) > chart_row + 10
 
 
 def test_chart_of_monthly_rates(book):
@@ -252,7 +255,7 @@ def test_chart_of_monthly_rates(book):
     assert chart.y_axis.scaling.min == 0 and chart.y_axis.scaling.max == 1
     assert "%" in chart.y_axis.number_format.formatCode
     anchor = chart.anchor._from
-    assert anchor.col == 0 and anchor.row >= 7 + 1  # below the first table (rows 1–7), a row or two apart
+    assert anchor.col == 8 and anchor.row == 0  # right of the tables (columns A–G), after the gap column
 
 
 def test_chase_list(path, book):
@@ -312,7 +315,7 @@ def test_empty_frames_still_give_every_sheet(tmp_path, campaign):
         assert ws["A3"].value is None
     assert list(pd.read_excel(path, sheet_name="月检查", engine="openpyxl").columns[:5]) == [*ID, "2014-05", "2014-06"]
     assert list(pd.read_excel(path, sheet_name="催报名单", engine="openpyxl").columns) == CHASE_COLUMNS
-    assert book["报送率"].cell(2, 9).value == "无"  # the per-上级组织 table too
+    assert book["报送率"].cell(5, 1).value == "无"  # the per-上级组织 table too, below an empty row
     assert "催报名单（共 0 个支部）" in book["催报名单"].oddHeader.center.text
     assert book["报送率"]._charts == []
 

@@ -58,7 +58,7 @@ RATES_NOTE = ("说明：报送率 =（按时 + 逾期）÷ 应报；按时率 = 
               "应报 = 已报送的期数加上已到截止日的其余期数；应报为 0 时比率留空。")
 CHART_TITLE = "各月报送率与按时率"
 CHART_HEIGHT = 320  # pixels
-CHART_GAP = 2  # empty rows between the per-period table and the chart
+CHART_WIDTH = 560  # pixels
 NOTE_HEIGHT = 44  # pixels: the formula note's text box, two lines of 10-pt text
 WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (taller row) only past the 60-wide maximum
 PERIOD_MIN = 9.0
@@ -239,12 +239,10 @@ def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFram
     rates = _ordered_rates(rates)
     by_parent = by_parent.reset_index(drop=True)
     numbers = [8.0, 8.0, 8.0, 10.0, 10.0]
-    widths = [text_width(_column(rates, "类型"), "类型", minimum=10),
-              text_width(_column(rates, "期间"), "期间", minimum=10), *numbers]
-    side = len(widths) + 1  # the per-上级组织 table, after one empty column
-    side_widths = [text_width(_column(by_parent, "上级组织"), "上级组织", minimum=10),
-                   text_width(_column(by_parent, "类型"), "类型", minimum=10), *numbers]
-    for c, width in enumerate([*widths, GAP_WIDTH, *side_widths]):
+    second = [*_column(rates, "期间"), *_column(by_parent, "上级组织")]
+    widths = [text_width(_column(rates, "类型"), "类型", minimum=10), text_width(second, "上级组织", minimum=10),
+              *numbers]
+    for c, width in enumerate([*widths, GAP_WIDTH]):
         ws.set_column(c, c, width)
 
     _header(ws, fmt, 0, ["类型", "期间", *RATE_COLUMNS])
@@ -256,18 +254,21 @@ def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFram
         _none_row(ws, fmt, 1, len(widths))
         rows = 1
 
-    _header(ws, fmt, 0, ["上级组织", "类型", *RATE_COLUMNS], side)
-    for r, record in enumerate(by_parent.to_dict("records"), start=1):
-        _rate_row(ws, fmt, extra, r, side, [record.get("上级组织"), record.get("类型")], record, False)
+    # Below, after one empty row: the same columns per 上级组织 and report type (SPEC §8).
+    top = rows + 2
+    _header(ws, fmt, top, ["类型", "上级组织", *RATE_COLUMNS])
+    for r, record in enumerate(by_parent.to_dict("records"), start=top + 1):
+        _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("上级组织")], record, False)
     if by_parent.empty:
-        _none_row(ws, fmt, 1, len(side_widths), side)
+        _none_row(ws, fmt, top + 1, len(widths))
 
-    below = rows + 1 + CHART_GAP  # first row under the table's gap
-    width = sum(_pixels(w) for w in widths)
-    if _rates_chart(book, ws, rates, below, width):
-        below += math.ceil(CHART_HEIGHT / ROW_PIXELS) + 1
-    # A text box, not a cell: a cell under the chart would read as one more (odd) row of the table.
-    ws.insert_textbox(below, 0, RATES_NOTE, {
+    side = len(widths) + 1  # the chart and its note sit right of the tables, after one empty column
+    width = CHART_WIDTH
+    below = 0
+    if _rates_chart(book, ws, rates, side, width):
+        below = math.ceil(CHART_HEIGHT / ROW_PIXELS) + 1
+    # A text box, not a cell: a cell beside the tables would read as one more column of them.
+    ws.insert_textbox(below, side, RATES_NOTE, {
         "width": width, "height": NOTE_HEIGHT, "object_position": 2,
         "font": {"name": FONT, "size": 10, "color": "#595959"},
         "align": {"vertical": "top"}, "line": {"none": True}, "fill": {"none": True},
@@ -275,9 +276,9 @@ def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFram
     finish_sheet(ws, 0, rows, len(widths))
 
 
-def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, row: int, width: int) -> bool:
-    """Line chart of the 月检查 period rows, below the per-period table (from `row`, column A), as wide
-    as that table. False when there is nothing to draw."""
+def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, at_col: int, width: int) -> bool:
+    """Line chart of the 月检查 period rows, right of the tables (row 1, column `at_col`).
+    False when there is nothing to draw."""
     if rates.empty:
         return False
     monthly = [i for i, (kind, period) in enumerate(zip(rates["类型"], rates["期间"], strict=True))
@@ -304,7 +305,7 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, row: int, w
     chart.set_x_axis({"num_font": font})
     chart.set_legend({"position": "bottom", "font": font})
     chart.set_size({"width": width, "height": CHART_HEIGHT})
-    ws.insert_chart(row, 0, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
+    ws.insert_chart(0, at_col, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
     return True
 
 
