@@ -145,32 +145,33 @@ def test_matrix_reads_as_a_table(path, book, sheet, periods):
     assert f"{sheet}报送情况（统计截止 2014-12-31）" in ws.oddHeader.center.text
 
 
-def test_matrix_legend_right_of_the_matrix(book):
+def drawing_text(path: Path, sheet_index: int) -> str:
+    with zipfile.ZipFile(path) as z:
+        rels = z.read(f"xl/worksheets/_rels/sheet{sheet_index}.xml.rels").decode()
+        target = re.search(r'Target="../drawings/(drawing\d+\.xml)"', rels).group(1)
+        return z.read(f"xl/drawings/{target}").decode()
+
+
+def test_matrix_legend_right_of_the_matrix(path, book):
+    """The legend is drawn (text boxes), not written in cells: the sheet reads as the matrix alone."""
     ws = book["月检查"]
-    assert find_cell(ws, "图例") == (1, 7)  # after one empty column
-    assert ws.cell(1, 8).value == "说明"
-    assert ws.cell(1, 7).font.b
-    statuses = column_values(ws, 7)[:len(LEGEND)]
-    assert statuses == [s for s, _ in LEGEND] == ["按时", "逾期", "退回", "缺报", "未到期", "—"]
-    assert column_values(ws, 8)[:len(LEGEND)] == [m for _, m in LEGEND]
-    for r, status in enumerate(statuses, start=2):
+    assert all(ws.cell(r, c).value is None for r in range(1, 12) for c in range(6, 12))
+    drawing = drawing_text(path, 1)
+    for status, meaning in LEGEND:
+        assert f"{status}：{meaning}" in drawing
         if status in STATUS_COLOURS:
-            assert ws.cell(r, 7).fill.fgColor.rgb == colour(status)
+            assert STATUS_COLOURS[status].lstrip("#").upper() in drawing.upper()
+    anchors = re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col>", drawing)
+    assert anchors and {int(a) for a in anchors} == {6}  # column G: after one empty column
 
 
-def test_matrix_due_dates_below_the_legend(book):
-    ws = book["月检查"]
-    top = 2 + len(LEGEND) + 1  # legend header and rows, one empty row
-    assert row_values(ws, top - 1, 7) == []
-    assert row_values(ws, top, 7) == ["期间", "截止日"]
-    assert row_values(ws, top + 1, 7) == ["2014-05", dt.datetime(2014, 6, 5)]
-    assert ws.cell(top + 1, 8).number_format == "yyyy-mm-dd"
-    assert row_values(ws, top + 2, 7) == ["2014-06", dt.datetime(2014, 7, 7)]  # 07-05 is a Saturday
-    assert "顺延" in ws.cell(top + 3, 7).value
-    q = book["季度汇报"]
-    assert row_values(q, top, 7) == ["期间", "截止日"]
-    assert row_values(q, top + 1, 7) == ["2014Q3", dt.datetime(2014, 10, 10)]
-    assert row_values(q, top + 2, 7) == ["2014Q4", dt.datetime(2015, 1, 12)]  # next year's 01-10 is a Saturday
+def test_matrix_due_dates_beside_the_legend(path):
+    monthly = drawing_text(path, 1)
+    assert "2014-05　2014-06-05" in monthly and "2014-06　2014-07-07" in monthly  # 07-05 is a Saturday
+    assert "顺延" in monthly
+    quarterly = drawing_text(path, 2)
+    assert "2014Q3　2014-10-10" in quarterly
+    assert "2014Q4　2015-01-12" in quarterly  # next year's 01-10 is a Saturday
 
 
 def test_status_cell_coloured_and_centred(book):

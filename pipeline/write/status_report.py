@@ -51,9 +51,9 @@ LEGEND = (
     ("未到期", "尚未到截止日"),
     ("—", "该期间不需报送"),
 )
-LEGEND_HEADER = ("图例", "说明")
-DUE_HEADER = ("期间", "截止日")
 DUE_NOTE = "（逢周末、法定节假日顺延）"
+LEGEND_WIDTH = 190  # pixels
+LEGEND_ROW = 24  # pixels per legend entry
 RATES_NOTE = ("说明：报送率 =（按时 + 逾期）÷ 应报；按时率 = 按时 ÷ 应报。"
               "应报 = 已报送的期数加上已到截止日的其余期数；应报为 0 时比率留空。")
 CHART_TITLE = "各月报送率与按时率"
@@ -93,11 +93,6 @@ class _Extra:
         self.total_text = book.add_format(total)
         self.total_integer = book.add_format({**total, "num_format": "0"})
         self.total_percent = book.add_format({**total, "num_format": "0.0%"})
-        self.aside = book.add_format({**base, "font_color": "#595959"})
-        legend = {**base, "border": 1, "align": "center"}
-        self.legend = {status: book.add_format({**legend, "bg_color": colour})
-                       for status, _ in LEGEND if (colour := STATUS_COLOURS.get(status))}
-        self.legend_plain = book.add_format(legend)
         self.count = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
 
 
@@ -170,31 +165,30 @@ def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix
         _none_row(ws, fmt, 1, len(columns))
         rows = 1
 
-    _legend_and_dues(ws, fmt, extra, len(columns) + 1, periods, due_of)
+    _legend_and_dues(ws, len(columns) + 1, periods, due_of)
     finish_sheet(ws, 0, rows, len(columns))
     ws.freeze_panes(1, 2)
 
 
-def _legend_and_dues(ws: Worksheet, fmt: Formats, extra: _Extra, first: int, periods: Sequence[str],
+def _legend_and_dues(ws: Worksheet, first: int, periods: Sequence[str],
                      due_of: Callable[[str], dt.date]) -> None:
-    """Right of the matrix (from column `first`, after one empty one): the colour legend, an empty
-    row, then each period's rolled due date."""
+    """Right of the matrix (from column `first`, after one empty one): the colour legend, then each
+    period's rolled due date. Text boxes, not cells: the sheet stays exactly the matrix as a table."""
     ws.set_column(first - 1, first - 1, GAP_WIDTH)
-    ws.set_column(first, first, max(text_width([s for s, _ in LEGEND], LEGEND_HEADER[0]),
-                                    text_width(periods, DUE_HEADER[0])))
-    ws.set_column(first + 1, first + 1, max(text_width([m for _, m in LEGEND], LEGEND_HEADER[1]),
-                                            text_width(["2014-01-01"], DUE_HEADER[1])))
-    _header(ws, fmt, 0, LEGEND_HEADER, first)
-    for r, (status, meaning) in enumerate(LEGEND, start=1):
-        ws.write_string(r, first, status, extra.legend.get(status, extra.legend_plain))
-        ws.write_string(r, first + 1, meaning, fmt.text)
-    row = len(LEGEND) + 2
-    _header(ws, fmt, row, DUE_HEADER, first)
-    for r, period in enumerate(periods, start=row + 1):
-        day = due_of(period)
-        ws.write_string(r, first, period, fmt.center)
-        ws.write_datetime(r, first + 1, dt.datetime(day.year, day.month, day.day), fmt.date)
-    ws.write_string(row + 1 + len(periods), first, DUE_NOTE, extra.aside)
+    box = {"width": LEGEND_WIDTH, "height": LEGEND_ROW - 2, "object_position": 3,
+           "font": {"name": FONT, "size": 9}, "align": {"vertical": "middle"},
+           "line": {"color": "#BFBFBF"}}
+    ws.insert_textbox(0, first, "图例（单元格颜色）", {**box, "font": {**box["font"], "bold": True},
+                                                  "line": {"none": True}})
+    for n, (status, meaning) in enumerate(LEGEND, start=1):
+        colour = STATUS_COLOURS.get(status, "#FFFFFF")
+        ws.insert_textbox(0, first, f"{status}：{meaning}", {**box, "y_offset": n * LEGEND_ROW,
+                                                             "fill": {"color": colour}})
+    lines = [f"{p}　{due_of(p).isoformat()}" for p in periods]
+    dues = "\n".join(["各期截止日", DUE_NOTE, *lines])
+    top = (len(LEGEND) + 2) * LEGEND_ROW
+    ws.insert_textbox(0, first, dues, {**box, "y_offset": top, "height": (len(lines) + 2) * 16 + 10,
+                                       "align": {"vertical": "top"}})
 
 
 # ---- 报送率 --------------------------------------------------------------------------------------
