@@ -104,7 +104,7 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
     manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, campaign)
-    return Assessment(roster, manifest, tuple(_named(all_issues, roster, filed)), accepted, rejected, filed)
+    return Assessment(roster, manifest, tuple(_named(all_issues, filed)), accepted, rejected, filed)
 
 
 # ---- roster ----------------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def _filed_row(r: Received, f: Filed, replaced: dict[str, str], campaign: Campai
                        f.period or "", status, f.errors, f.warnings, note)
 
 
-def _named(found: list[Issue], roster: Roster, filed: dict[str, Filed]) -> list[Issue]:
+def _named(found: list[Issue], filed: dict[str, Filed]) -> list[Issue]:
     """Put the roster name (or the name as written) on every issue, for notices grouped by branch."""
     out = []
     for i in found:

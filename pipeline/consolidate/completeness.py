@@ -168,7 +168,7 @@ def not_applied(roster: Roster, assessment: Assessment, campaign: Campaign) -> p
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-def branch_rates(roster: Roster, matrices: dict[str, pd.DataFrame], campaign: Campaign) -> pd.DataFrame:
+def branch_rates(matrices: dict[str, pd.DataFrame], campaign: Campaign) -> pd.DataFrame:
     """Per branch and report type: 应报, 实报, 按时 and rates — the basis of 过程管理."""
     rows = []
     for kind, matrix in matrices.items():

@@ -34,7 +34,7 @@ def consolidate(assessment: Assessment, campaign: Campaign) -> Results:
     ledger = ledger_frames(assessment, tuple(r.item for r in campaign.review_items), campaign.as_of)
     reports = cp.reports_of(assessment)
     matrices = {kind: cp.completeness_matrix(roster, reports, kind, campaign) for kind in cp.REPORT_TYPES}
-    data = Inputs(ledger, cp.branch_rates(roster, matrices, campaign))
+    data = Inputs(ledger, cp.branch_rates(matrices, campaign))
     names = dict(zip(roster.branches.index, roster.branches["支部名称"], strict=True))
     card, details = scorecard(cp.active_codes(roster, campaign), names, data, campaign)
     listed, missed = shortlist(card, data, matrices["quarterly"], campaign)

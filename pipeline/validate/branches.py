@@ -98,11 +98,11 @@ def match_branch(sub: Submission, roster: Roster, campaign: Campaign, name_label
     name = str(sub.value(name_label) or "")
     code = str(sub.value(code_label) or "")
     sheet, cell = sub.cell(name_label)
-    return match_name(name, code, roster, campaign, sub.file, sheet, cell, sub.cell(code_label))
+    return match_name(name, code, roster, campaign, sub.file, sheet, cell)
 
 
-def match_name(name: str, code: str, roster: Roster, campaign: Campaign, file: str, sheet: str, cell: str,
-               code_cell: tuple[str, str] = ("", "")) -> Match:
+def match_name(name: str, code: str, roster: Roster, campaign: Campaign, file: str, sheet: str,
+               cell: str) -> Match:
     if code and code in roster.branches.index:
         expected = roster.name(code)
         if name and _exact(name, roster) != code:

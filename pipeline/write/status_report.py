@@ -75,7 +75,7 @@ def write_status_report(outbox: Path, matrices: dict[str, pd.DataFrame], rates: 
     as_of = campaign.as_of.isoformat()
     for kind, name, due in (("monthly", "月检查", campaign.month_due), ("quarterly", "季度汇报", campaign.quarter_due)):
         matrix = matrices.get(kind, pd.DataFrame(columns=list(ID_COLUMNS), dtype=object))
-        _matrix_sheet(book, fmt, extra, name, matrix, due, f"{name}报送情况（统计截止 {as_of}）")
+        _matrix_sheet(book, fmt, name, matrix, due, f"{name}报送情况（统计截止 {as_of}）")
     _rates_sheet(book, fmt, extra, rates, by_parent, f"报送率（统计截止 {as_of}）")
     _list_sheet(book, fmt, extra, "催报名单", _by_parent(chase),
                 f"催报名单（共 {len(chase)} 个支部）", kinds={"缺报数": "integer"})
@@ -138,7 +138,7 @@ def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ---- 月检查 / 季度汇报 ---------------------------------------------------------------------------
 
-def _matrix_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, matrix: pd.DataFrame,
+def _matrix_sheet(book: Workbook, fmt: Formats, name: str, matrix: pd.DataFrame,
                   due_of: Callable[[str], dt.date], title: str) -> None:
     ws = book.add_worksheet(name)
     _print_title(ws, title)
