@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -38,10 +39,31 @@ class Submission:
         return (c.sheet, c.ref) if c else (self.kind.sheet or "", "")
 
 
+# What branches write for an option, beyond spacing and the 党 in 党支部 / 党总支.
+OPTION_ALIASES = {
+    "完成": "已完成", "延期": "已延期", "正在进行": "进行中", "整改完成": "已整改", "已完成整改": "已整改",
+    "正在整改": "整改中", "公众号": "微信公众号", "微信": "微信公众号", "网络": "网站", "报纸": "报刊",
+    "定期督查": "定期", "不定期督查": "不定期", "随机": "不定期",
+}
+
+
+def option_of(raw: object, options: tuple[str, ...]) -> v.Parsed:
+    """An enum value as the template's option when it plainly means one; otherwise as written."""
+    parsed = v.parse_text(raw)
+    if parsed.value is None or parsed.value in options:
+        return parsed
+    squashed = "".join(unicodedata.normalize("NFKC", str(parsed.value)).split())
+    for candidate in (squashed, squashed.replace("党", ""), OPTION_ALIASES.get(squashed, "")):
+        if candidate in options:
+            return v.Parsed(candidate)
+    return parsed  # the schema reports it with the list of options
+
+
 def parser_for(spec: FieldSpec, campaign: Campaign) -> Callable[[object], v.Parsed]:
     year, months = campaign.year, campaign.months
     return {
-        "text": v.parse_text, "enum": v.parse_text, "code": v.parse_code, "int": v.parse_int,
+        "text": v.parse_text, "enum": lambda raw: option_of(raw, spec.options), "code": v.parse_code,
+        "int": v.parse_int,
         "number": v.parse_number, "date": v.parse_date, "percent": v.parse_percent,
         "phone": v.parse_phone,
         "month": lambda raw: v.parse_month(raw, year, months),
