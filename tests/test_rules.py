@@ -303,7 +303,8 @@ def test_blank_template_is_rejected_with_every_required_field(box):
 
 
 def test_plain_option_variants_are_accepted(box):
-    f.roster(box, [f.branch(*A, 支部类型="党支部"), f.branch(*B, 支部类型="党总支"), f.branch(*C, 支部类型=" 联合党支部")])
+    f.roster(box, [f.branch(*A, 支部类型="党支部"), f.branch(*B, 支部类型="党总支"),
+                   f.branch(*C, 支部类型=" 联合党支部")])
     p = f.inspections(box, [{"督查日期": D(2014, 10, 9), "支部名称": A[1], "督查方式": "不定期督查", "督查人": "赵平",
                              "整改情况": "整改完成", "评分": 9}])
     a = run(box)
