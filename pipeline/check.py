@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.assess import Assessment, Received, RosterError, assess
 from pipeline.config import Campaign
 from pipeline.forms import form_kinds
+from pipeline.issues import Issue
 from pipeline.read.inbox import inbox_files, read_file
 from pipeline.write.common import display_width
 
@@ -21,21 +23,42 @@ def find_roster(roster: Path | None, inbox: Path, campaign: Campaign) -> Receive
     raise RosterError([f"没有找到支部名册：请用 --roster 指定名册文件，或把名册放在 {inbox}/ 中。"])
 
 
-def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: Campaign) -> Assessment:
+def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: Campaign) -> Checked:
+    """The given files assessed beside what the inbox already holds (a monthly report is checked
+    against the branch's accepted task breakdown there), reporting only on the given files.
+    With an explicit roster the inbox is not consulted: the files stand alone."""
     kinds = form_kinds(campaign)
-    received = [find_roster(roster, inbox, campaign)]
+    roster_file = find_roster(roster, inbox, campaign)
+    given = {p.resolve() for p in files}
+    received = [roster_file]
     for path in files:
         item = read_file(path.as_posix(), path.read_bytes(), kinds, campaign)
-        if item.submission and item.submission.kind.key == "roster":
+        if not (item.submission and item.submission.kind.key == "roster"):
+            received.append(item)
+    for path in inbox_files(inbox) if inbox.is_dir() and roster is None else []:
+        if path.resolve() in given:
             continue
-        received.append(item)
-    return assess(received, kinds, campaign)
+        item = read_file(f"{inbox.name}/{path.relative_to(inbox).as_posix()}", path.read_bytes(), kinds, campaign)
+        if item.submission and item.submission.kind.key != "roster" and item.status is None:
+            received.append(item)
+    return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))
 
 
-def issue_table(assessment: Assessment) -> str:
+@dataclass(frozen=True)
+class Checked:
+    assessment: Assessment
+    files: frozenset[str]
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.assessment.issues if i.file in self.files)
+
+
+def issue_table(checked: Checked) -> str:
     rows = [("文件", "状态", "位置", "级别", "问题", "修改建议")]
+    assessment = checked.assessment
     for m in assessment.manifest:
-        if m.类型 == "支部名册":
+        if m.文件 not in checked.files:
             continue
         found = [i for i in assessment.issues if i.file == m.文件]
         if not found:

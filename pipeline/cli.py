@@ -11,9 +11,12 @@ from typing import Any
 import click
 
 from pipeline.assess import RosterError
+from pipeline.cli_zh import use_chinese
 from pipeline.config import Campaign, ConfigError, load_campaign
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG = 0, 1, 2
+use_chinese()
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -26,8 +29,10 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
 
 
 def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--as-of", "as_of", callback=_date, help="统计截止日（YYYY-MM-DD），默认为当天")(func)
-    return click.option("--config", "config", type=click.Path(path_type=Path), default=Path("campaign.toml"),
+    func = click.option("--as-of", "as_of", metavar="日期", callback=_date,
+                        help="统计截止日（YYYY-MM-DD），默认为当天")(func)
+    return click.option("--config", "config", metavar="文件", type=click.Path(path_type=Path),
+                        default=Path("campaign.toml"),
                         show_default=True, help="活动参数文件")(func)
 
 
@@ -56,16 +61,20 @@ def progress_bar(label: str) -> Callable[[Iterator[Path]], Iterator[Path]]:
     return wrap
 
 
-@click.group(help="“一支部一品牌”报送材料处理程序。")
+@click.group(help="“一支部一品牌”报送材料处理程序。", context_settings=CONTEXT, options_metavar="[选项]",
+             subcommand_metavar="命令 [参数]...")
 def cli() -> None:
     pass
 
 
-@cli.command(help="处理收件箱中的全部文件，在输出目录生成收件清单、问题清单、台账、督查和考核材料。\n\n"
+@cli.command(options_metavar="[选项]",
+             help="处理收件箱中的全部文件，在输出目录生成收件清单、问题清单、台账、督查和考核材料。\n\n"
                   "示例：pipeline run --inbox inbox --outbox outbox --as-of 2014-12-31")
-@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+@click.option("--inbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
               show_default=True, help="收件箱目录")
-@click.option("--outbox", type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
+@click.option("--outbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
               show_default=True, help="输出目录")
 @config_options
 def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
@@ -84,12 +93,17 @@ def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
         click.echo(line)
 
 
-@cli.command(help="检查指定文件，列出问题（不生成输出）。有错误时退出码为 1。\n\n"
+@cli.command(options_metavar="[选项]",
+             help="检查指定文件，列出问题（不生成输出）。有错误时退出码为 1。"
+                  "未指定 --roster 时，参照收件箱中的名册和已有材料（如任务分解表）核对。\n\n"
                   "示例：pipeline check 收到的/月检查表.xlsx --roster inbox/支部名册.xlsx")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.argument("files", nargs=-1, required=True, metavar="文件...",
+                type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--roster", metavar="文件",
+              type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="支部名册文件，默认在 inbox/ 中查找")
-@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+@click.option("--inbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
               show_default=True, help="未指定 --roster 时在此目录查找名册")
 @config_options
 def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Path, as_of: dt.date | None) -> None:
@@ -105,12 +119,17 @@ def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Pat
     sys.exit(1 if any(i.is_error for i in found.issues) else 0)
 
 
-@cli.command(help="生成空白模板和每个支部的预填模板（带下拉选项）。\n\n示例：pipeline templates --out 模板")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
+@cli.command(options_metavar="[选项]",
+             help="生成空白模板和每个支部的预填模板（带下拉选项）。\n\n"
+                  "示例：pipeline templates --out 模板")
+@click.option("--out", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
               show_default=True, help="模板输出目录")
-@click.option("--roster", type=click.Path(path_type=Path, dir_okay=False), default=None,
+@click.option("--roster", metavar="文件",
+              type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="支部名册文件，默认在 inbox/ 中查找；有名册时为每个支部生成预填模板")
-@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+@click.option("--inbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
               show_default=True)
 @config_options
 def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: dt.date | None) -> None:
@@ -121,11 +140,16 @@ def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: 
     click.echo(f"已生成 {count} 个模板文件，位于 {out}/")
 
 
-@cli.command(help="生成一套逼真的模拟收件箱（含名册、各类报送表和若干典型错误），用于演示、测试和性能测试。\n\n"
+@cli.command(options_metavar="[选项]",
+             help="生成一套逼真的模拟收件箱（含名册、各类报送表和若干典型错误），"
+                  "用于演示、测试和性能测试。\n\n"
                   "示例：pipeline demo --branches 40 --seed 2014 --out inbox")
-@click.option("--branches", type=click.IntRange(2, 5000), default=40, show_default=True, help="支部数")
-@click.option("--seed", type=int, default=2014, show_default=True, help="随机种子（相同种子生成相同文件）")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
+@click.option("--branches", metavar="个数",
+              type=click.IntRange(2, 5000), default=40, show_default=True, help="支部数")
+@click.option("--seed", metavar="整数",
+              type=int, default=2014, show_default=True, help="随机种子（相同种子生成相同文件）")
+@click.option("--out", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
 @config_options
 def demo(branches: int, seed: int, out: Path, config: Path, as_of: dt.date | None) -> None:
     from pipeline.demo import generate_demo

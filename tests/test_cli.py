@@ -79,3 +79,14 @@ def test_today_is_read_only_by_the_cli():
         text = path.read_text(encoding="utf-8")
         if path.name not in ("cli.py",):
             assert "date.today()" not in text and "datetime.now()" not in text, path
+
+
+@pytest.mark.parametrize("args", [["--help"], ["run", "--bogus"], ["check", "没有这个文件.xlsx"],
+                                  ["demo", "--branches", "1", "--out", "x"]])
+def test_cli_words_are_chinese(args):
+    import re
+
+    result = CliRunner().invoke(cli, args)
+    words = set(re.findall(r"[A-Za-z]{4,}", result.output))
+    assert words <= {"pipeline", "bogus", "help", "xlsx", "inbox", "outbox", "branches", "demo", "check",
+                     "templates", "config", "campaign", "toml", "seed", "roster"}, words  # names of commands, options
