@@ -32,9 +32,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
 
-# Regenerate the shipped sample inbox (synthetic data).
+# Regenerate the shipped sample inbox (synthetic data); files of the same name are overwritten,
+# nothing is deleted.
 sample: $(STAMP)
-	rm -rf $(INBOX)/样例
 	$(BIN)/pipeline demo --branches 40 --seed 2014 --out $(INBOX)
 
 clean:
