@@ -444,3 +444,22 @@ def test_untitled_application_is_told_create_or_improve_by_its_labels():
 
     assert read_file("a.xlsx", _xlsx(build("已有基础")), KINDS, CAMPAIGN).submission.kind.key == "apply_improve"
     assert read_file("b.xlsx", _xlsx(build("品牌释义")), KINDS, CAMPAIGN).submission.kind.key == "apply_create"
+
+
+def test_table_pasted_on_the_form_sheet_beats_the_empty_template_sheet(tmp_path):
+    import factory as f
+    import openpyxl
+
+    path = f.monthly(tmp_path, "JN001", "江宁区东山小学党支部", "2014-06")
+    book = openpyxl.load_workbook(path)
+    book["活动记录"].delete_rows(3, 10)  # the template's own table sheet left empty
+    form = book["月检查表"]
+    start = form.max_row + 2
+    for offset, row in enumerate([["活动日期", "活动名称", "参与人数"], ["2014-06-12", "主题党日", 15],
+                                  ["2014-06-20", "志愿服务", 9]]):
+        for c, value in enumerate(row, start=1):
+            form.cell(start + offset, c, value)
+    book.save(path)
+    sub = read_file("m.xlsx", path.read_bytes(), KINDS, CAMPAIGN).submission
+    frame = sub.tables["活动记录"]
+    assert frame["活动名称"].tolist() == ["主题党日", "志愿服务"] and list(frame.index) == [start + 1, start + 2]

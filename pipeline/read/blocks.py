@@ -177,7 +177,10 @@ def _value_right_of(sheet: Sheet, r: int, c: int, labels: set[str]) -> Cell:
 
 
 def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTable | None:
+    """The table's header wherever it is; when it appears twice (an empty template sheet left
+    beside a table pasted on the form sheet), the one holding rows wins, the named sheet first."""
     needed = set(spec.required_labels) or set(spec.labels)
+    best: RawTable | None = None
     for sheet in sheets:
         for r, row in enumerate(sheet.rows):
             columns: dict[str, int] = {}
@@ -186,8 +189,11 @@ def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTabl
                 if label in spec.labels and label not in columns:
                     columns[label] = c
             if needed <= set(columns) and len(columns) >= min(2, len(spec.labels)):
-                return _table_rows(sheet, r, columns, spec, kind)
-    return None
+                table = _table_rows(sheet, r, columns, spec, kind)
+                if table.rows:
+                    return table
+                best = best or table
+    return best
 
 
 def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableSpec,
