@@ -83,6 +83,7 @@ TITLE_ALIASES = {
 
 
 def F(label: str, type_: str = "text", required: bool = False, **kw: object) -> FieldSpec:  # noqa: N802
+    """A field, short enough that each kind's table below reads like the paper form."""
     return FieldSpec(label, type_, required, **kw)  # type: ignore[arg-type]
 
 

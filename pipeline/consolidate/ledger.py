@@ -7,6 +7,7 @@ clerk sees in the ledger is exactly what was counted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -67,7 +68,8 @@ def _key(f: Filed) -> dict[str, object]:
     return {"支部编码": f.code, "支部名称": f.name, "来源文件": f.file}
 
 
-def _forms(filed: tuple[Filed, ...], labels: tuple[str, ...], extra=None) -> pd.DataFrame:  # noqa: ANN001
+def _forms(filed: tuple[Filed, ...], labels: tuple[str, ...],
+           extra: Callable[[Filed], dict[str, object]] | None = None) -> pd.DataFrame:
     rows = []
     for f in filed:
         row = {k: f.sub.value(k) for k in labels if k in f.sub.record}
