@@ -14,7 +14,8 @@ import pytest
 
 from pipeline.config import load_campaign
 from pipeline.write.common import STATUS_COLOURS
-from pipeline.write.status_report import CHART_TITLE, FILE_NAME, LEGEND, SHEETS, _print_title, write_status_report
+from pipeline.write.common import print_title as _print_title
+from pipeline.write.status_report import CHART_TITLE, FILE_NAME, LEGEND, SHEETS, write_status_report
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2014, 12, 31)

@@ -102,17 +102,20 @@ def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]], minimum
         ws.set_row(row, line_height * lines + 4)
 
 
+def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: float = MAX_WIDTH) -> float:
+    """A column wide enough for its header and longest line, within bounds."""
+    cells = [header, *(_text(v) for v in values)]
+    longest = max(display_width(line) for c in cells for line in (c.split("\n") or [""]))
+    return float(min(max(longest + 2, minimum), maximum))
+
+
 def column_widths(frame: pd.DataFrame, minimum: int = 6, maximum: int = MAX_WIDTH) -> list[float]:
-    widths = []
-    for col in frame.columns:
-        cells = [str(col)] + [_text(v) for v in frame[col].tolist()]
-        longest = max(display_width(line) for c in cells for line in (c.split("\n") or [""]))
-        widths.append(min(max(longest + 2, minimum), maximum))
-    return widths
+    return [text_width(frame[col].tolist(), str(col), minimum, maximum) for col in frame.columns]
 
 
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    value = plain(value)
+    if missing(value):
         return ""
     if isinstance(value, dt.date):
         return "2014-01-01"

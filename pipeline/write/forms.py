@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import unicodedata
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,6 +26,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.forms import NARRATIVE, FieldSpec, FormKind, TableSpec
+from pipeline.write.common import display_width
 
 AUTHOR = "江宁区教育局党工委"
 META_SHEET = "_meta"
@@ -43,11 +43,6 @@ PORTRAIT_WIDTH = 110  # a table sheet wider than this (in column units) prints l
 def form_title(kind: FormKind) -> str:
     """The title on row 1: the committee's own roster is just `支部名册`."""
     return kind.title if kind.key == "roster" else f"“一支部一品牌”{kind.title}"
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel column units: east-asian wide and full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def write_form(
@@ -217,7 +212,7 @@ def _write_table(
 ) -> list[int]:
     """Header on row `header`, data below; returns the width each column wants."""
     columns = _columns(table, rows)
-    widths = [text_width(c.label + ("*" if c.required else "")) + 4 for c in columns]
+    widths = [display_width(c.label + ("*" if c.required else "")) + 4 for c in columns]
     for col, spec in enumerate(columns):
         label = spec.label + ("*" if spec.required else "")
         ws.write_string(header, col, label, styles.get("header"))
@@ -227,8 +222,8 @@ def _write_table(
         for col, spec in enumerate(columns):
             value = row.get(spec.label)
             shown = _display(value, spec)
-            widths[col] = max(widths[col], min(text_width(shown) + 2, MAX_WIDTH))
-            wrap = isinstance(value, str) and text_width(value) + 2 > MAX_WIDTH
+            widths[col] = max(widths[col], min(display_width(shown) + 2, MAX_WIDTH))
+            wrap = isinstance(value, str) and display_width(value) + 2 > MAX_WIDTH
             base = "cell" if spec.type == "text" else "cell_center"
             _write_value(ws, header + offset, col, value, spec, styles, base, wrap)
     if dropdowns:
@@ -285,7 +280,7 @@ def _write_form_kind(
     ws = workbook.add_worksheet(kind.sheet)
     below = [t for t in kind.tables if t.sheet == kind.sheet]
     columns = max([FORM_COLUMNS] + [len(_columns(t, rows_by_table[t.name])) for t in below])
-    label_width = max(text_width(label) + 1 + 4 for label in (*kind.labels, *values))
+    label_width = max(display_width(label) + 1 + 4 for label in (*kind.labels, *values))
     widths = [label_width] + [VALUE_WIDTH] * (columns - 1)
     _title_row(ws, styles, 0, form_title(kind), columns, "title")
     value_width = sum(widths[1:])
@@ -296,7 +291,7 @@ def _write_form_kind(
         label = spec.label + ("*" if spec.required else "")
         ws.write_string(row, 0, label, styles.get("label"))
         narrative = spec.label in NARRATIVE
-        lines = math.ceil((text_width(_display(value, spec)) + 2) / value_width)
+        lines = math.ceil((display_width(_display(value, spec)) + 2) / value_width)
         wrap = narrative or lines > 1
         ws.merge_range(row, 1, row, columns - 1, "", styles.get("value", wrap=wrap))
         _write_value(ws, row, 1, value, spec, styles, "value", wrap)

@@ -32,7 +32,9 @@ from pipeline.write.common import (
     fit_row,
     missing,
     new_workbook,
+    print_title,
     text_of,
+    text_width,
     write_cell,
 )
 
@@ -98,17 +100,6 @@ class _Extra:
 
 # ---- generic helpers (local to this module) ----------------------------------------------------
 
-def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: float = 60) -> float:
-    cells = [header, *(text_of(v) for v in values)]
-    longest = max(display_width(line) for c in cells for line in c.split("\n"))
-    return float(min(max(longest + 2, minimum), maximum))
-
-
-def _print_title(ws: Worksheet, title: str) -> None:
-    """The sheet's title, centred and bold at the top of every printed page."""
-    ws.set_header(f'&C&"{FONT},Bold"&12{title.replace("&", "&&")}')
-
-
 def _header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[str], first_col: int = 0) -> None:
     for c, name in enumerate(columns, start=first_col):
         ws.write_string(row, c, name, fmt.header)
@@ -141,7 +132,7 @@ def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
 def _matrix_sheet(book: Workbook, fmt: Formats, name: str, matrix: pd.DataFrame,
                   due_of: Callable[[str], dt.date], title: str) -> None:
     ws = book.add_worksheet(name)
-    _print_title(ws, title)
+    print_title(ws, title)
     periods = [str(c) for c in matrix.columns if str(c) not in ID_COLUMNS]
     columns = [*ID_COLUMNS, *periods]
     widths = [text_width(matrix[c].tolist() if c in matrix.columns else [], c, minimum=8) for c in ID_COLUMNS]
@@ -229,7 +220,7 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
 def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFrame, by_parent: pd.DataFrame,
                  title: str) -> None:
     ws = book.add_worksheet("报送率")
-    _print_title(ws, title)
+    print_title(ws, title)
     rates = _ordered_rates(rates)
     by_parent = by_parent.reset_index(drop=True)
     numbers = [8.0, 8.0, 8.0, 10.0, 10.0]
@@ -308,7 +299,7 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, at_col: int
 def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: pd.DataFrame, title: str,
                 kinds: dict[str, str]) -> None:
     ws = book.add_worksheet(name)
-    _print_title(ws, title)
+    print_title(ws, title)
     columns = [str(c) for c in frame.columns]
     widths = [text_width(frame[c].tolist(), c, minimum=WRAPPED_MIN.get(c, 8)) for c in columns]
     for c, width in enumerate(widths):
