@@ -95,7 +95,7 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     mtimes = {r.path: r.mtime for r in received}
     filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
     _add_application_links(filed, issues, campaign)
-    accepted = _accepted_by_group(_recount(filed, issues).values(), campaign)
+    accepted, replaced = _accepted_by_group(_recount(filed, issues).values(), campaign)
     for monthly in _by_code(accepted.get("monthly", ())).values():
         for found in rules.falling_progress([f.sub for f in monthly]):
             issues[found.file].append(found)  # a warning: acceptance does not change
@@ -103,7 +103,7 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
-    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, campaign)
+    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, replaced, campaign)
     return Assessment(roster, manifest, tuple(_named(all_issues, filed)), accepted, rejected, filed)
 
 
@@ -248,12 +248,14 @@ def _winners(filed: list[Filed], issues: dict[str, list[Issue]], campaign: Campa
     return {f.code: f for f in winners if f.code}
 
 
-def _accepted_by_group(filed: Iterable[Filed], campaign: Campaign) -> dict[str, tuple[Filed, ...]]:
-    winners, _ = supersede(_eligible(filed, campaign))
+def _accepted_by_group(filed: Iterable[Filed],
+                       campaign: Campaign) -> tuple[dict[str, tuple[Filed, ...]], dict[str, str]]:
+    """(group → winners, superseded file → the file that replaced it)."""
+    winners, replaced = supersede(_eligible(filed, campaign))
     out: dict[str, list[Filed]] = defaultdict(list)
     for f in winners:
         out[f.group].append(f)
-    return {g: tuple(fs) for g, fs in out.items()}
+    return {g: tuple(fs) for g, fs in out.items()}, replaced
 
 
 def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
@@ -266,8 +268,7 @@ def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
 # ---- manifest --------------------------------------------------------------------------------
 
 def _manifest(received: list[Received], roster_file: Received, roster_issues: list[Issue], branches: int,
-              filed: dict[str, Filed], campaign: Campaign) -> tuple[ManifestRow, ...]:
-    _, replaced = supersede(_eligible(filed.values(), campaign))
+              filed: dict[str, Filed], replaced: dict[str, str], campaign: Campaign) -> tuple[ManifestRow, ...]:
     rows: dict[str, ManifestRow] = {}
     for r in sorted(received, key=lambda r: r.path):
         if r is roster_file:
