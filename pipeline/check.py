@@ -18,7 +18,7 @@ def find_roster(roster: Path | None, inbox: Path, campaign: Campaign) -> Receive
     candidates = [roster] if roster else (inbox_files(inbox) if inbox.is_dir() else [])
     for path in candidates:
         received = read_file(path.name, path.read_bytes(), kinds, campaign)
-        if received.submission and received.submission.kind.key == "roster":
+        if _is_roster(received):
             return received
     raise RosterError([f"没有找到支部名册：请用 --roster 指定名册文件，或把名册放在 {inbox}/ 中。"])
 
@@ -28,20 +28,22 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     against the branch's accepted task breakdown there), reporting only on the given files.
     With an explicit roster the inbox is not consulted: the files stand alone."""
     kinds = form_kinds(campaign)
-    roster_file = find_roster(roster, inbox, campaign)
     given = {p.resolve() for p in files}
-    received = [roster_file]
+    context = [read_file(f"{inbox.name}/{path.relative_to(inbox).as_posix()}", path.read_bytes(), kinds, campaign)
+               for path in (inbox_files(inbox) if inbox.is_dir() and roster is None else [])
+               if path.resolve() not in given]  # the inbox is read once: roster and context together
+    rosters = [r for r in context if _is_roster(r)]
+    received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
+    received += [r for r in context if r.status is None and not _is_roster(r)]
     for path in files:
         item = read_file(path.as_posix(), path.read_bytes(), kinds, campaign)
-        if not (item.submission and item.submission.kind.key == "roster"):
-            received.append(item)
-    for path in inbox_files(inbox) if inbox.is_dir() and roster is None else []:
-        if path.resolve() in given:
-            continue
-        item = read_file(f"{inbox.name}/{path.relative_to(inbox).as_posix()}", path.read_bytes(), kinds, campaign)
-        if item.submission and item.submission.kind.key != "roster" and item.status is None:
+        if not _is_roster(item):
             received.append(item)
     return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))
+
+
+def _is_roster(received: Received) -> bool:
+    return received.submission is not None and received.submission.kind.key == "roster"
 
 
 @dataclass(frozen=True)
