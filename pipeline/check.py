@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.assess import Assessment, Received, RosterError, assess
+from pipeline.assess import Assessment, assess
 from pipeline.config import Campaign
 from pipeline.forms import form_kinds
 from pipeline.issues import Issue
-from pipeline.read.inbox import inbox_files, read_file
+from pipeline.model import Received, RosterError
+from pipeline.parse.file import read_file
+from pipeline.read.inbox import inbox_files
 from pipeline.write.common import display_width
 
 
@@ -43,7 +45,7 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
 
 
 def _is_roster(received: Received) -> bool:
-    return received.submission is not None and received.submission.kind.key == "roster"
+    return received.submission is not None and received.submission.kind.master
 
 
 @dataclass(frozen=True)

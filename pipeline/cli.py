@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from pipeline.assess import RosterError
 from pipeline.cli_zh import use_chinese
 from pipeline.config import Campaign, ConfigError, load_campaign
+from pipeline.model import RosterError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG = 0, 1, 2
 use_chinese()

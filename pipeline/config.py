@@ -140,6 +140,10 @@ class Campaign:
         return self.application_deadline
 
     # ---- periods ---------------------------------------------------------------------------
+    def periods_of(self, which: str | None) -> tuple[str, ...]:
+        """The configured periods a periodic kind reports on ("months" or "quarters")."""
+        return getattr(self, which) if which in ("months", "quarters") else ()
+
     @staticmethod
     def period_bounds(period: str) -> tuple[dt.date, dt.date]:
         year = int(period[:4])

@@ -1,4 +1,8 @@
-"""Wire the layers together: inbox → read → assess → consolidate → write → outbox."""
+"""Wire the layers together: compute (inbox → read → assess → consolidate), then write (→ outbox).
+
+`compute` is the whole run without a single disk write; `write_outbox` only lays out what it computed.
+`pipeline check`, the templates command and the benchmark call `compute` or its parts.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from pathlib import Path
 from pipeline.assess import Assessment, assess
 from pipeline.config import Campaign
 from pipeline.consolidate.results import Results, consolidate
-from pipeline.forms import form_kinds
+from pipeline.forms import FormKind, form_kinds
+from pipeline.model import Received
+from pipeline.parse.file import FileReader
 from pipeline.read.inbox import read_inbox
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.common import atomic_outbox
@@ -21,6 +27,16 @@ from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
 from pipeline.write.status_report import write_status_report
 
+Progress = Callable[[Iterator[Path]], Iterator[Path]]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Everything a run decides, before anything is written."""
+
+    assessment: Assessment
+    results: Results
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -31,25 +47,43 @@ class RunResult:
     extra_lines: tuple[str, ...] = ()
 
 
-def run(inbox: Path, outbox: Path, campaign: Campaign,
-        progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> RunResult:
+def read_all(inbox: Path, campaign: Campaign, progress: Progress = iter,
+             kinds: tuple[FormKind, ...] | None = None) -> list[Received]:
+    """Every inbox file read once (the read and parse layers)."""
+    kinds = kinds or form_kinds(campaign)
+    return read_inbox(inbox, FileReader(kinds, campaign), progress)
+
+
+def compute(inbox: Path, campaign: Campaign, progress: Progress = iter) -> Computed:
+    """The whole run as values: no disk writes."""
     kinds = form_kinds(campaign)
-    received = read_inbox(inbox, kinds, campaign, progress)
-    assessment = assess(received, kinds, campaign)
-    results = consolidate(assessment, campaign)
-    roster_names = set(assessment.roster.branches["支部名称"])
+    assessment = assess(read_all(inbox, campaign, progress, kinds), kinds, campaign)
+    return Computed(assessment, consolidate(assessment, campaign))
+
+
+def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
+    """Lay every output out in a staging folder and swap it in; returns the number of notices."""
+    assessment, results = computed.assessment, computed.results
     with atomic_outbox(outbox) as staging:
         write_manifest(staging, assessment.manifest, campaign)
         write_issues(staging, assessment.issues, campaign)
-        notices = write_notices(staging, assessment.issues, assessment.manifest, roster_names, campaign)
+        notices = write_notices(staging, results.notices, campaign)
         write_ledger(staging, results.ledger, campaign)
         write_status_report(staging, results.matrices, results.rates, results.by_parent, results.chase,
                             results.not_applied, campaign)
         write_scorecard(staging, results.card, campaign)
-        write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches, campaign)
-        write_shortlist(staging, results.listed, results.missed, campaign)
+        write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches,
+                                results.short_names, campaign)
+        write_shortlist(staging, results.listed, results.missed, results.quota, campaign)
+    return notices
+
+
+def run(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> RunResult:
+    computed = compute(inbox, campaign, progress)
+    notices = write_outbox(computed, outbox, campaign)
+    assessment = computed.assessment
     return RunResult(assessment, campaign.as_of.isoformat(), status_counts(assessment.manifest), notices,
-                     results_lines(results))
+                     results_lines(computed.results))
 
 
 def results_lines(results: Results) -> tuple[str, ...]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.assess import RosterError
 from pipeline.check import find_roster
 from pipeline.config import Campaign
 from pipeline.forms import FormKind, form_kinds
+from pipeline.model import RosterError
 from pipeline.validate.branches import build_roster
 from pipeline.write.common import safe_file_name
 from pipeline.write.forms import write_form
 
 BRANCH_FACTS = ("支部名称", "支部编码", "所在单位", "支部书记", "联系人", "联系电话", "党员人数")
-PER_BRANCH = ("apply_create", "apply_improve", "monthly", "quarterly", "recognition")
 
 
 def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: Campaign) -> int:
@@ -36,8 +35,7 @@ def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: 
     for code, row in roster.branches.iterrows():
         folder = out / "各支部" / safe_file_name(f"{code}-{row['支部名称']}")
         folder.mkdir(parents=True, exist_ok=True)
-        for key in PER_BRANCH:
-            kind = kinds[key]
+        for kind in (k for k in kinds.values() if k.per_branch_template):
             write_form(folder / f"{kind.title}.xlsx", kind, prefill(kind, row.to_dict()), {}, created=created)
             count += 1
     return count

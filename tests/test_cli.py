@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_file
+from pipeline.parse.file import read_file
 
 A = ("JN001", "江宁区东山小学党支部")
 

@@ -6,12 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.assess import DUPLICATE, Received
-from pipeline.config import Campaign
-from pipeline.forms import FormKind
-from pipeline.parse.forms import parse_form
-from pipeline.read.blocks import detect_kind, read_form
-from pipeline.read.workbook import IGNORED, UNKNOWN, UNREADABLE, open_workbook
+from pipeline.model import DUPLICATE, Received
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -28,35 +23,15 @@ def skip_reason(rel: str) -> str | None:
     return None
 
 
-def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign,
-              sha: str = "") -> Received:
-    """One file's bytes → a submission, or the status telling why there is none. Pure."""
-    sha = sha or hashlib.sha256(data).hexdigest()
-    reason = skip_reason(rel)
-    if reason:
-        return Received(rel, sha, 0.0, IGNORED, reason)
-    opened = open_workbook(rel, data)
-    if opened.status:
-        return Received(rel, sha, 0.0, opened.status, opened.reason)
-    kind = detect_kind(opened.sheets, kinds)
-    if kind is None:
-        return Received(rel, sha, 0.0, UNKNOWN,
-                        "表格标题中没有可识别的表名（如“月检查表”“季度汇报表”），请支部使用局党工委下发的模板重新填报")
-    return Received(rel, sha, 0.0, submission=parse_form(read_form(opened.sheets, kind), rel, campaign))
+ReadOne = Callable[[str, bytes, str], Received]  # (relative path, bytes, sha256) → what the file is
 
 
-def read_guarded(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign, sha: str) -> Received:
-    """One odd file must never stop the run: anything unforeseen makes it 无法读取, named."""
-    try:
-        return read_file(rel, data, kinds, campaign, sha)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for a single file
-        reason = f"文件内容异常，程序无法读取（{type(exc).__name__}），请支部用 Excel 重新保存后发送"
-        return Received(rel, sha, 0.0, UNREADABLE, reason)
-
-
-def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
+def read_inbox(inbox: Path, read_one: ReadOne,
                progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> list[Received]:
-    """Read every file once; byte-identical copies are read only at the path that sorts first."""
+    """Read every file once; byte-identical copies are read only at the path that sorts first.
+
+    `read_one` turns bytes into a `Received` (the parse layer's job, handed down so this layer
+    never imports the ones above it)."""
     seen: dict[str, str] = {}
     out: list[Received] = []
     for path in progress(iter(inbox_files(inbox))):
@@ -67,7 +42,7 @@ def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
         if sha in seen and skip_reason(rel) is None:
             out.append(Received(rel, sha, mtime, DUPLICATE, duplicate_of=seen[sha]))
             continue
-        received = read_guarded(rel, data, kinds, campaign, sha)
+        received = read_one(rel, data, sha)
         if received.status is None:
             seen.setdefault(sha, rel)
         out.append(Received(rel, sha, mtime, received.status, received.reason, received.submission))

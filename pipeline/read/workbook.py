@@ -11,13 +11,11 @@ from xml.etree import ElementTree
 import msoffcrypto
 import python_calamine
 
+from pipeline.model import IGNORED, UNKNOWN, UNREADABLE
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et", ".ett", ".xlt", ".xltx")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-IGNORED = "忽略"
-UNREADABLE = "无法读取"
-UNKNOWN = "无法识别"
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ PORTRAIT_WIDTH = 110  # a table sheet wider than this (in column units) prints l
 
 def form_title(kind: FormKind) -> str:
     """The title on row 1: the committee's own roster is just `支部名册`."""
-    return kind.title if kind.key == "roster" else f"“一支部一品牌”{kind.title}"
+    return kind.title if kind.master else f"“一支部一品牌”{kind.title}"
 
 
 def write_form(
