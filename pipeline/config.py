@@ -172,11 +172,6 @@ class Campaign:
                 return name
         return "不合格"
 
-    def with_as_of(self, as_of: dt.date) -> Campaign:
-        from dataclasses import replace
-
-        return replace(self, as_of=as_of)
-
 
 def _days_in(day: dt.date) -> int:
     return calendar.monthrange(day.year, day.month)[1]

@@ -14,8 +14,6 @@ from pipeline.issues import Issue, issue
 from pipeline.names import squash, strip_prefixes
 from pipeline.parse.forms import CELLS, Submission
 
-ROSTER_COLUMNS = ("支部编码", "支部名称", "支部类型", "所在单位", "上级组织", "支部书记", "联系人", "联系电话",
-                  "党员人数", "成立日期", "撤销日期", "别名")
 DEFAULT_PARENT = "局党工委"
 
 
@@ -28,7 +26,7 @@ class Match:
 
 @dataclass(frozen=True)
 class Roster:
-    branches: pd.DataFrame  # one row per branch, index = 支部编码, ROSTER_COLUMNS
+    branches: pd.DataFrame  # one row per branch, index = 支部编码, the roster table's columns
     by_name: dict[str, str]  # squashed name or alias → code
     by_stripped: dict[str, str]  # prefix-stripped name or alias → code
     prefixes: tuple[str, ...]
