@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from pipeline.config import Campaign
-from pipeline.forms import BY_SIGNER, NEVER, FormKind
-from pipeline.issues import ERROR, Issue
+from pipeline.forms import BY_ROW, BY_SIGNER, NEVER, FormKind
+from pipeline.issues import ERROR, Issue, issue
 from pipeline.model import ACCEPTED, CODE, DUPLICATE, NAME, REJECTED, SUPERSEDED, ManifestRow, Received, RosterError
 from pipeline.parse.forms import Submission
-from pipeline.validate import rules
+from pipeline.read.blocks import Cell
+from pipeline.validate import register, rules
 from pipeline.validate.branches import Match, Roster, build_roster, match_branch, match_name
 from pipeline.validate.schema import validate_kind
 
@@ -64,7 +65,7 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
     _add_application_links(filed, issues, campaign)
     accepted, replaced = _accepted_by_group(_recount(filed, issues).values(), campaign)
-    for found in _series_issues(accepted):
+    for found in [*_series_issues(accepted), *_standing_issues(accepted, roster, campaign)]:
         issues[found.file].append(found)  # warnings only: acceptance does not change
     filed = _recount(filed, issues)
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
@@ -148,11 +149,22 @@ def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
                            if "支部编码" in frame else "", roster, campaign, sub.file,
                            cell.sheet if cell else "", cell.ref if cell else "")
         written = str(frame.at[row, "支部名称"] or "")
+        if sub.kind.standing and match.code is None:
+            match = _kept(match, written, frame.at[row, "支部编码"], sub.file, cells.get("支部编码"))
         issues[sub.file].extend(replace(i, branch=match.name or written) for i in match.issues)
         codes.append(match.code)
         names.append(match.name)
     tables = {**sub.tables, name: frame.assign(**{f"_{CODE}": codes, f"_{NAME}": names})}
     return replace(sub, tables=tables)
+
+
+def _kept(match: Match, written: str, code: object, file: str, cell: Cell | None) -> Match:
+    """A register row whose branch has left the roster stays on record, with a 警告 instead of the 错误."""
+    if not code:
+        return match
+    where = (cell.sheet, cell.ref) if cell is not None else ("", "")
+    warn = issue("register-branch-not-on-roster", file, *where, "支部编码", written or code, code=code)
+    return Match(str(code), written or None, (warn,))
 
 
 def _file_one(sub: Submission, roster: Roster, campaign: Campaign, issues: dict[str, list[Issue]],
@@ -183,7 +195,7 @@ def _received_by(filed: Filed, campaign: Campaign) -> bool:
 
 def supersede_key(f: Filed) -> tuple[str, ...] | None:
     kind = f.sub.kind
-    if kind.supersedes == NEVER:
+    if kind.supersedes in (NEVER, BY_ROW):  # BY_ROW: rows supersede in the ledger, files never
         return None
     if kind.supersedes == BY_SIGNER:
         return (f.group, "".join(str(f.sub.value(kind.signer or "") or "").split()))
@@ -240,6 +252,14 @@ def _series_issues(accepted: dict[str, tuple[Filed, ...]]) -> list[Issue]:
     return out
 
 
+def _standing_issues(accepted: dict[str, tuple[Filed, ...]], roster: Roster, campaign: Campaign) -> list[Issue]:
+    """This year's accepted applications against the brands the committee's register holds as 有效."""
+    winners = [f for group in accepted.values() for f in group]
+    brands = register.valid_earlier([f.sub for f in winners if f.sub.kind.standing], roster, campaign)
+    return [found for f in winners if f.sub.kind.is_application and f.code
+            for found in register.application_issues(f.sub, brands.get(f.code, []))]
+
+
 def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
     out: dict[str, list[Filed]] = defaultdict(list)
     for f in filed:
@@ -276,12 +296,45 @@ def _filed_row(r: Received, f: Filed, replaced: dict[str, str], campaign: Campai
     elif f.file in replaced:
         status, note = SUPERSEDED, f"已被 {replaced[f.file]} 替代（以填报日期最晚的一份为准）"
     else:
-        status, note = ACCEPTED, (f"有 {f.warnings} 处警告，请见问题清单" if f.warnings else "")
+        status, note = ACCEPTED, _accepted_note(f.warnings)
     if not _received_by(f, campaign):
         note = (f"{f.sub.kind.date_field}为 {f.date}，晚于统计截止日 {campaign.as_of}，本次统计不计入"
                 + (f"；{note}" if note else ""))
     return ManifestRow(f.file, r.sha256, f.sub.kind.title, f.code or "", f.name or str(f.sub.value("支部名称") or ""),
                        f.period or "", status, f.errors, f.warnings, note)
+
+
+def with_warnings(assessment: Assessment, found: Iterable[Issue]) -> Assessment:
+    """Warnings only known after scoring (a 通过 against the shortlist's criteria): listed after the
+    file's own issues and counted in its manifest row; no file's status changes."""
+    extra: dict[str, list[Issue]] = defaultdict(list)
+    for i in found:
+        extra[i.file].append(i)
+    if not extra:
+        return assessment
+    by_file: dict[str, list[Issue]] = defaultdict(list)
+    for i in assessment.issues:
+        by_file[i.file].append(i)
+    order = list(by_file)  # the roster's issues first, then by path
+    for file in sorted(set(extra) - set(by_file)):
+        order.insert(next((n for n, known in enumerate(order) if n and known > file), len(order)), file)
+    issues = [i for file in order for i in [*by_file[file], *extra[file]]]
+    manifest = tuple(_more_warnings(row, len(extra[row.文件])) if row.文件 in extra else row
+                     for row in assessment.manifest)
+    filed = {p: replace(f, warnings=f.warnings + len(extra[p])) if p in extra else f
+             for p, f in assessment.filed.items()}
+    return replace(assessment, manifest=manifest, issues=tuple(_named(issues, filed)), filed=filed)
+
+
+def _more_warnings(row: ManifestRow, more: int) -> ManifestRow:
+    warnings = row.警告数 + more
+    plain = row.状态 == ACCEPTED and row.说明 in ("", _accepted_note(row.警告数))
+    note = _accepted_note(warnings) if plain else row.说明
+    return replace(row, 警告数=warnings, 说明=note)
+
+
+def _accepted_note(warnings: int) -> str:
+    return f"有 {warnings} 处警告，请见问题清单" if warnings else ""
 
 
 def _named(found: list[Issue], filed: dict[str, Filed]) -> list[Issue]:

@@ -49,7 +49,7 @@ def batched_validation(subs: list[Submission], campaign: Campaign) -> None:
 def bench(branches: int, repeat: int, campaign: Campaign) -> list[tuple[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         inbox, outbox = Path(tmp) / "inbox", Path(tmp) / "outbox"
-        generate_demo(inbox, branches, 2014, campaign)
+        generate_demo(inbox, branches, campaign.year, campaign)
         files = sum(1 for p in inbox.rglob("*") if p.is_file())
         kinds = form_kinds(campaign)
         received = read_all(inbox, campaign, kinds=kinds)
@@ -73,7 +73,8 @@ def main() -> None:
     parser.add_argument("--branches", type=int, nargs="+", default=[40, 200])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    campaign = load_campaign(Path("campaign.toml"), today=dt.date(2014, 12, 31))
+    # Measured as of the end of the review window: every file of the campaign counts.
+    campaign = load_campaign(Path("campaign.toml"), today=dt.date.max)
     for branches in args.branches:
         rows = bench(branches, args.repeat, campaign)
         for label, seconds in rows:

@@ -25,12 +25,12 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"“{value}”不是日期，请写成 2014-12-31 这样的格式") from None
+        raise click.BadParameter(f"“{value}”不是日期，请按“年-月-日”写成四位年份的日期（YYYY-MM-DD）") from None
 
 
 def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--as-of", "as_of", metavar="日期", callback=_date,
-                        help="统计截止日（YYYY-MM-DD），默认为当天")(func)
+                        help="统计截止日（YYYY-MM-DD），默认为当天（不晚于审核验收结束日）")(func)
     return click.option("--config", "config", metavar="文件", type=click.Path(path_type=Path),
                         default=Path("campaign.toml"),
                         show_default=True, help="活动参数文件")(func)
@@ -69,7 +69,7 @@ def cli() -> None:
 
 @cli.command(options_metavar="[选项]",
              help="处理收件箱中的全部文件，在输出目录生成收件清单、问题清单、台账、督查和考核材料。\n\n"
-                  "示例：pipeline run --inbox inbox --outbox outbox --as-of 2014-12-31")
+                  "示例：pipeline run --inbox inbox --outbox outbox")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
               show_default=True, help="收件箱目录")
@@ -142,23 +142,44 @@ def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: 
 
 @cli.command(options_metavar="[选项]",
              help="生成一套逼真的模拟收件箱（含名册、各类报送表和若干典型错误），"
-                  "用于演示、测试和性能测试。\n\n"
-                  "示例：pipeline demo --branches 40 --seed 2014 --out inbox")
+                  "用于演示、测试和性能测试。指定 --year 时生成该年度的活动："
+                  "先按活动参数运行一次原年度的活动并审核验收，其品牌认定名册放入新收件箱，"
+                  "新年度的 campaign.toml（日期整体顺延）写在收件箱中。\n\n"
+                  "示例：pipeline demo --branches 40 --out inbox；"
+                  "下一次活动：pipeline demo --year 年度 --out 新收件箱")
 @click.option("--branches", metavar="个数",
               type=click.IntRange(2, 5000), default=40, show_default=True, help="支部数")
 @click.option("--seed", metavar="整数",
-              type=int, default=2014, show_default=True, help="随机种子（相同种子生成相同文件）")
+              type=int, default=None, help="随机种子（相同种子生成相同文件），默认为活动参数中的年度")
+@click.option("--year", metavar="年度", type=int, default=None,
+              help="生成该年度的活动收件箱（晚于活动参数中的年度），含上一次活动的品牌认定名册")
 @click.option("--out", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
 @config_options
-def demo(branches: int, seed: int, out: Path, config: Path, as_of: dt.date | None) -> None:
+def demo(branches: int, seed: int | None, year: int | None, out: Path, config: Path, as_of: dt.date | None) -> None:
     from pipeline.demo import generate_demo
+    from pipeline.demo_register import generate_sequel
     from pipeline.forms import form_kinds
 
     campaign = campaign_or_exit(config, as_of)
-    counts = generate_demo(out, branches, seed, campaign)
+    seed = campaign.year if seed is None else seed
+    later = None
+    if year is None or year == campaign.year:
+        counts = generate_demo(out, branches, seed, campaign)
+    elif year < campaign.year:
+        fail([f"--year {year} 早于活动参数中的年度 {campaign.year}，请指定更晚的年度。"], EXIT_CONFIG)
+        return
+    else:
+        try:
+            counts, later = generate_sequel(out, branches, seed, campaign, config.read_text(encoding="utf-8"),
+                                            year, dt.date.today())
+        except ConfigError as err:
+            fail([f"顺延到 {year} 年的活动参数有误：", *err.problems], EXIT_CONFIG)
+            return
     titles = {k.key: k.title for k in form_kinds(campaign)}
     click.echo(f"已在 {out}/ 生成模拟收件箱：" + "，".join(f"{titles[k]} {v} 个" for k, v in counts.items()))
+    if later is not None:
+        click.echo(f"{year} 年度的活动参数已写入 {later}；运行：pipeline run --inbox {out} --config {later}")
 
 
 def main() -> None:

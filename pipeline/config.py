@@ -43,7 +43,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist",
+    "matching", "grades", "rubric", "shortlist", "recognition_valid_years",
 }
 
 
@@ -106,6 +106,7 @@ class Campaign:
     grades: tuple[tuple[str, float], ...]
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
+    recognition_valid_years: int = 2  # a brand recognised in year Y stays 有效 until 31 December of Y + this
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -218,19 +219,20 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     for key in sorted(set(raw) - TOP_KEYS):
         p.add(key, "不是可识别的参数，请删除或检查拼写")
     year = p.get(raw, "year", int)
+    y = str(year) if isinstance(year, int) else "YYYY"  # examples in messages use the campaign's own year
     p.unknown(raw.get("windows", {}), "windows", {"application", "recognition", "review"})
-    windows = {name: _window(p, raw.get("windows", {}), name) for name in
+    windows = {name: _window(p, raw.get("windows", {}), name, y) for name in
                ("application", "recognition", "review")}
     if not isinstance(raw.get("deadline_rolls_to_workday", True), bool):
         p.add("deadline_rolls_to_workday", "应为 true 或 false")
     monthly, quarterly = raw.get("monthly", {}), raw.get("quarterly", {})
     p.unknown(monthly, "monthly", {"first", "last", "due_day"})
     p.unknown(quarterly, "quarterly", {"quarters", "due_day"})
-    months = _months(p, monthly)
+    months = _months(p, monthly, y)
     quarters = tuple(str(q) for q in quarterly.get("quarters", []))
     for q in quarters:
         if not (len(q) == 6 and q[:4].isdigit() and q[4] == "Q" and q[5] in "1234"):
-            p.add("quarterly.quarters", f"“{q}”不是季度，应写成 2014Q2 这样的格式")
+            p.add("quarterly.quarters", f"“{q}”不是季度，应写成 {y}Q2 这样的格式")
     if not quarters:
         p.add("quarterly.quarters", "至少要有一个季度")
     matching = raw.get("matching", {})
@@ -238,9 +240,12 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
+    valid_years = raw.get("recognition_valid_years", 2)
+    if isinstance(valid_years, bool) or not isinstance(valid_years, int) or not 1 <= valid_years <= 10:
+        p.add("recognition_valid_years", f"取值“{valid_years}”不对，应为 1 到 10 之间的整数（年）")
     cfg_as_of = raw.get("as_of")
     if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
-        p.add("as_of", "应为日期，例如 2014-12-31")
+        p.add("as_of", f"应为日期，例如 {y}-12-31")
     if p.problems:
         raise ConfigError(p.problems)
     review_end = windows["review"].end
@@ -266,6 +271,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         grades=grades,
         rubric=rubric,
         shortlist=shortlist,
+        recognition_valid_years=int(valid_years),
     )
 
 
@@ -294,23 +300,23 @@ class _Problems:
             self.add(f"{prefix}.{key}", "不是可识别的参数，请删除或检查拼写")
 
 
-def _window(p: _Problems, windows: dict[str, Any], name: str) -> Window:
+def _window(p: _Problems, windows: dict[str, Any], name: str, y: str) -> Window:
     value = windows.get(name, {})
     start, end = value.get("start"), value.get("end")
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
-        p.add(f"windows.{name}", "应写起止日期，例如 { start = 2014-04-01, end = 2014-04-20 }")
+        p.add(f"windows.{name}", f"应写起止日期，例如 {{ start = {y}-04-01, end = {y}-04-20 }}")
         return Window(dt.date.min, dt.date.min)
     if end < start:
         p.add(f"windows.{name}", f"结束日期 {end} 早于开始日期 {start}")
     return Window(start, end)
 
 
-def _months(p: _Problems, monthly: dict[str, Any]) -> tuple[str, ...]:
+def _months(p: _Problems, monthly: dict[str, Any], y: str) -> tuple[str, ...]:
     try:
         first = dt.date.fromisoformat(f"{monthly['first']}-01")
         last = dt.date.fromisoformat(f"{monthly['last']}-01")
     except (KeyError, ValueError, TypeError):
-        p.add("monthly.first/last", "应写成 \"2014-05\" 这样的月份")
+        p.add("monthly.first/last", f"应写成 \"{y}-05\" 这样的月份")
         return ()
     if last < first:
         p.add("monthly.last", f"末月 {monthly['last']} 早于首月 {monthly['first']}")

@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -84,7 +85,8 @@ ACTIVITIES = _words(
     "群众路线教育实践活动专题学习 社会主义核心价值观主题教育 党员先锋岗亮岗承诺 "
     "结对帮扶学生家访 “中国梦”主题演讲比赛 红色经典诵读 支部党员大会"
 )
-MONTH_ACTIVITIES = {7: "庆祝建党93周年党员大会", 9: "教师节师德承诺签名", 10: "国庆“我的中国梦”主题活动"}
+MONTH_ACTIVITIES = {7: "庆祝建党{n}周年党员大会", 9: "教师节师德承诺签名", 10: "国庆“我的中国梦”主题活动"}
+PARTY_FOUNDED = 1921  # the anniversary in July's activity is counted from the Party's founding year
 PLACES = _words("学校会议室 党员活动室 多功能厅 阶梯教室 结对社区活动中心 雨花台烈士陵园 校园")
 MEDIA = (("江宁教育网", "网站"), ("江宁区教育局网站", "网站"), ("学校网站", "网站"), ("《江宁新闻》", "报刊"),
          ("《南京日报》", "报刊"), ("《江苏教育报》", "报刊"), ("校园宣传栏", "宣传栏"),
@@ -239,6 +241,8 @@ class Branch:
     style: int = 0  # which file-naming habit the branch's clerk has
     pct_style: str = "int"  # how it writes 完成比例: 60, "60%" or 0.6
     writes_code: bool = True
+    registered: str = ""  # the brand an earlier campaign recognised (品牌认定名册), which it goes on improving
+    registered_slip: str = ""  # "create" / "rename": applies as 创建 anyway, or under another brand name
 
     @property
     def short(self) -> str:
@@ -436,7 +440,8 @@ def make_roster(rng: random.Random, count: int, campaign: Campaign) -> list[Bran
             parent=f"江宁区{town}片区学校党总支" if town in PARENT_TOWNS and kind != "总支" else "",
             secretary=secretary, contact=secretary if rng.random() < 0.3 else _person(rng), phone=_phone(rng),
             members=members,
-            founded=dt.date(rng.randint(1985, campaign.year - 2), rng.randint(1, 12), rng.randint(1, 28)),
+            founded=dt.date(rng.randint(campaign.year - 29, campaign.year - 2), rng.randint(1, 12),
+                            rng.randint(1, 28)),
             carrier=rng.choice(CARRIERS), diligence=_diligence(rng), style=rng.randrange(4),
             pct_style=rng.choice(("int", "int", "pct", "frac")), writes_code=rng.random() < 0.8,
         )
@@ -546,6 +551,9 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
     """The branch's 申报表 (创建 or 完善) with its task breakdown; `revise` adds a corrected copy."""
     kind = APPLY_IMPROVE if rng.random() < 0.4 else APPLY_CREATE
     brand = LONG_BRAND if faults.get("long_brand") is b else _brand(rng)
+    if b.registered:  # a recognised brand is improved (完善), under its name, unless the branch slips
+        kind = APPLY_CREATE if b.registered_slip == "create" else APPLY_IMPROVE
+        brand = brand if b.registered_slip == "rename" else b.registered
     filed = _application_date(rng, b, campaign, timing)
     tasks = _tasks(rng, b, campaign, brand, filed, faults.get("collective_owner") is b)
     name, code = _as_written(rng, b)
@@ -570,6 +578,10 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
                         ("short_phone", f"联系电话位数不足（{phone}）")):
         if faults.get(fault) is b:
             inbox.flag(what, written)
+    slips = {"create": f"已有认定品牌“{b.registered}”，仍报送品牌创建申报表",
+             "rename": f"品牌名称“{brand}”与已认定的“{b.registered}”不一致"}
+    if b.registered_slip:
+        inbox.flag(slips[b.registered_slip], written)
     if revise:
         # The branch sends a corrected version a few days later, with one more task.
         filed = _workday(rng, filed + dt.timedelta(days=2), filed + dt.timedelta(days=8))
@@ -587,7 +599,7 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
 
 def _activities(rng: random.Random, b: Branch, month: str, count: int) -> list[dict[str, object]]:
     first, last = Campaign.period_bounds(month)
-    special = MONTH_ACTIVITIES.get(int(month[5:]))
+    special = MONTH_ACTIVITIES.get(int(month[5:]), "").format(n=int(month[:4]) - PARTY_FOUNDED)
     rows = []
     for i in range(count):
         name = special if special and i == 0 else rng.choice(ACTIVITIES)
@@ -815,7 +827,8 @@ def write_readme(out: Path, branches: int, seed: int, mistakes: list[tuple[str, 
     (out / "说明.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
 
 
-def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> dict[str, int]:
+def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign,
+                  prepare: Callable[[list[Branch]], None] | None = None) -> dict[str, int]:
     """Write a synthetic inbox of `branches` branches into `out`; return the number of files per kind.
 
     Files of the same names are overwritten; nothing else in `out` is touched.
@@ -825,6 +838,8 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
     rng = random.Random(seed)
     inbox = _Inbox(out)
     roster = make_roster(rng, branches, campaign)
+    if prepare is not None:  # a later campaign: what the earlier one left (pipeline.demo_register)
+        prepare(roster)
     faults = assign_faults(rng, roster, campaign)
     spare = [b for b in roster if b not in faults.values() and b.dissolved is None
              and b.founded < campaign.application.start]

@@ -36,6 +36,9 @@ class TableSpec:
     caption: str  # caption above the table when it sits on the form sheet
     columns: tuple[FieldSpec, ...]
     min_rows: int = 0
+    # A pre-filled row whose every one of these columns is empty has not been filled in yet (a committee
+    # decision still to be taken): it is skipped, not reported.
+    unfilled_when_empty: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -48,6 +51,7 @@ class TableSpec:
 
 BRANCH, COMMITTEE = "branch", "committee"  # who fills a kind
 BY_BRANCH_PERIOD, BY_SIGNER, NEVER = "branch+period", "signer", "never"  # how resubmissions supersede
+BY_ROW = "row"  # files never displace each other; per branch, the row with the latest `row_date` wins
 MONTHS, QUARTERS = "months", "quarters"  # which configured periods a kind reports on
 
 
@@ -80,6 +84,10 @@ class FormKind:
     per_branch_template: bool = False  # `pipeline templates` writes one pre-filled copy per branch
     schema: str = ""  # the module under schemas/ with the kind's own checks
     aliases: tuple[str, ...] = ()  # other title words branches write (季汇报表)
+    in_ledger: bool = True  # its tables are sheets of 汇总台账 (the committee's decisions and register are kept apart)
+    # The committee's standing register from earlier campaigns: a row whose branch has left the roster is
+    # kept (警告, not 错误), and this year's applications are checked against its 有效 brands.
+    standing: bool = False
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -210,6 +218,32 @@ INSPECTION = FormKind(
 )
 
 
+# The committee's decision after 审核验收 (SPEC §12): one row per branch, several files supersede by 验收日期.
+ACCEPTANCE = FormKind(
+    "acceptance", "审核验收表", None, (),
+    (TableSpec("审核验收", "审核验收", "", (
+        F("支部编码", "code", True), F("支部名称", required=True),
+        F("验收结论", "enum", True, options=("通过", "不通过", "暂缓")), F("验收日期", "date", True),
+        F("审核人", required=True), F("审核意见"),
+    ), min_rows=1, unfilled_when_empty=("验收结论", "验收日期", "审核人", "审核意见")),),
+    None, filled_by=COMMITTEE, supersedes=BY_ROW, branch_per_row=True, row_date="验收日期", in_ledger=False,
+    schema="acceptance",
+)
+
+# The register of recognised brands (两年一次认定), carried from campaign to campaign (SPEC §12).
+# 到期 is what the pipeline itself writes for an expired row, so its own register reads back.
+REGISTER = FormKind(
+    "register", "品牌认定名册", None, (),
+    (TableSpec("品牌认定名册", "品牌认定名册", "", (
+        F("认定编号", required=True), F("支部编码", "code", True), F("支部名称"), F("品牌名称", required=True),
+        F("认定年度", "int", True), F("有效期至", "date", True),
+        F("状态", "enum", options=("有效", "到期", "已撤销")), F("备注"),
+    )),),
+    None, filled_by=COMMITTEE, supersedes=NEVER, branch_per_row=True, in_ledger=False, standing=True,
+    schema="register",
+)
+
+
 def review_kind(campaign: Campaign) -> FormKind:
     """The review sheet has one score column per rubric item whose source is `review`."""
     scores = tuple(F(r.item, "number", False, maximum=r.max) for r in campaign.review_items)
@@ -224,7 +258,8 @@ def review_kind(campaign: Campaign) -> FormKind:
 
 
 # Every kind whose description does not depend on the campaign, in the order titles are tried.
-FIXED_KINDS = (ROSTER, APPLY_CREATE, APPLY_IMPROVE, MONTHLY, QUARTERLY, RECOGNITION, INSPECTION)
+FIXED_KINDS = (ROSTER, APPLY_CREATE, APPLY_IMPROVE, MONTHLY, QUARTERLY, RECOGNITION, INSPECTION, ACCEPTANCE,
+               REGISTER)
 PERIODIC_KINDS = tuple(k for k in FIXED_KINDS if k.periods)
 
 

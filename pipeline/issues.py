@@ -87,6 +87,19 @@ RULES: dict[str, Rule] = {r.code: r for r in (
        "请按支部名册填写规范全称；最接近的名册名称：{nearest}"),
     _r("roster-duplicate", ERROR, "{field}“{value}”在名册中重复", "支部编码和支部名称在名册中都必须唯一"),
     _r("meta-mismatch", WARNING, "{detail}", "请核对"),
+    # ---- the register of recognised brands (SPEC §12) ----
+    _r("registered-brand-create", WARNING,
+       "已有认定品牌，应申报品牌完善：本支部的“{registered}”已于 {year} 年通过认定（认定编号 {number}，有效期至 {until}）",
+       "请改用品牌完善申报表（附件1）报送；如确需创建新品牌，请书面说明"),
+    _r("registered-brand-differs", WARNING,
+       "品牌名称“{value}”与品牌认定名册中本支部的有效认定品牌“{registered}”（认定编号 {number}）不一致",
+       "请与已认定的品牌名称保持一致；如确需更名，请书面说明"),
+    _r("register-branch-not-on-roster", WARNING, "品牌认定名册中的“{value}”（支部编码 {code}）不在支部名册中",
+       "该条认定记录已保留并标为已撤销；如支部更名或调整了编码，请改正品牌认定名册"),
+    _r("register-number-duplicate", WARNING, "认定编号 {value} 在品牌认定名册中重复", "同一编号只保留最先的一条，请核对名册"),
+    _r("acceptance-ineligible", WARNING, "验收结论为“通过”，但该支部不符合表彰条件：{reasons}",
+       "已按局党工委的验收结论记入品牌认定名册；如结论填写有误，请改正后重新放入收件箱"),
+    _r("acceptance-not-recorded", WARNING, "验收结论为“通过”，但{reason}，未记入品牌认定名册", "请核对该支部的验收结论"),
 )}
 
 

@@ -10,19 +10,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.assess import Assessment, assess
+from pipeline.assess import Assessment, assess, with_warnings
 from pipeline.config import Campaign
 from pipeline.consolidate.results import Results, consolidate
 from pipeline.forms import FormKind, form_kinds
 from pipeline.model import Received
 from pipeline.parse.file import FileReader
 from pipeline.read.inbox import read_inbox
+from pipeline.validate.register import VALID
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.common import atomic_outbox
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
 from pipeline.write.notices import write_notices
+from pipeline.write.register import write_acceptance, write_register
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
 from pipeline.write.status_report import write_status_report
@@ -58,7 +60,9 @@ def compute(inbox: Path, campaign: Campaign, progress: Progress = iter) -> Compu
     """The whole run as values: no disk writes."""
     kinds = form_kinds(campaign)
     assessment = assess(read_all(inbox, campaign, progress, kinds), kinds, campaign)
-    return Computed(assessment, consolidate(assessment, campaign))
+    results = consolidate(assessment, campaign)
+    # Warnings known only once scored (a 通过 against the shortlist's criteria) join the committee's files.
+    return Computed(with_warnings(assessment, results.recognition.warnings), results)
 
 
 def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
@@ -75,6 +79,8 @@ def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
         write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches,
                                 results.short_names, campaign)
         write_shortlist(staging, results.listed, results.missed, results.quota, campaign)
+        write_acceptance(staging, results.recognition.acceptance, campaign)
+        write_register(staging, results.recognition, campaign)
     return notices
 
 
@@ -95,4 +101,13 @@ def results_lines(results: Results) -> tuple[str, ...]:
         f"月检查、季度汇报合计：应报 {overall['应报']}，实报 {overall['实报']}，报送率 {rate}，按时率 {on_time}",
         f"需催报支部 {len(results.chase)} 个，未申报支部 {len(results.not_applied)} 个",
         f"参加考核支部 {len(results.card)} 个，表彰建议名单 {len(results.listed)} 个",
+        register_line(results),
     )
+
+
+def register_line(results: Results) -> str:
+    register = results.recognition.register
+    valid = sum(s == VALID for s in register["状态"])
+    if not results.decision_received:
+        return f"品牌认定名册 {len(register)} 条（有效 {valid} 条）；尚未收到审核验收结论，本次未新增认定"
+    return f"品牌认定名册 {len(register)} 条（有效 {valid} 条），本年度审核验收通过 {len(results.recognised)} 个"

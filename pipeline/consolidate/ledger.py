@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from pipeline.assess import Assessment, Filed
-from pipeline.forms import FormKind, TableSpec
+from pipeline.forms import BY_ROW, FormKind, TableSpec
 from pipeline.model import CODE, NAME
 from pipeline.parse.forms import CELLS
 
@@ -43,7 +43,10 @@ def ledger_frames(assessment: Assessment, kinds: tuple[FormKind, ...], as_of: dt
                 continue
             if kind.branch_per_row:
                 frame = _row_tables(filed, spec, kind.carried)
-                frames[spec.name] = _happened_by(frame, kind.row_date, as_of) if kind.row_date else frame
+                frame = _happened_by(frame, kind.row_date, as_of) if kind.row_date else frame
+                if kind.supersedes == BY_ROW and kind.row_date:
+                    frame = _latest_per_branch(frame, kind.row_date, {f.file: f.mtime for f in filed})
+                frames[spec.name] = frame
             else:
                 frames[spec.name] = _tables(filed, spec, kind.carried)
     return frames
@@ -55,6 +58,18 @@ def _happened_by(frame: pd.DataFrame, label: str, as_of: dt.date) -> pd.DataFram
         return frame
     keep = frame[label].map(lambda d: not isinstance(d, dt.date) or d <= as_of)
     return frame[keep].reset_index(drop=True)
+
+
+def _latest_per_branch(frame: pd.DataFrame, label: str, mtimes: dict[str, float]) -> pd.DataFrame:
+    """Per branch the row with the latest date wins (SPEC §12: decisions supersede by 验收日期); ties go
+    to the later-modified file, then to the path that sorts last, then to the lower row."""
+    if frame.empty:
+        return frame
+    dates, files = frame[label].tolist(), frame["来源文件"].tolist()
+    order = sorted(range(len(frame)), key=lambda n: (dates[n] if isinstance(dates[n], dt.date) else dt.date.min,
+                                                     mtimes.get(files[n], 0.0), files[n], n))
+    latest = {frame["支部编码"].iat[n]: n for n in order}
+    return frame.iloc[sorted(latest.values())].reset_index(drop=True)
 
 
 def _union(*labels: tuple[str, ...]) -> tuple[str, ...]:

@@ -215,14 +215,19 @@ def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableS
 
 
 def _extra_columns(sheet: Sheet, header: int, columns: dict[str, int]) -> dict[str, int]:
-    """Unknown non-empty header cells right of the first known one are kept for the ledger."""
+    """Unknown non-empty header cells right of the first known one are kept for the ledger; an empty
+    header cell right of the last known one ends the table (notes beside a table are not columns)."""
     extras: dict[str, int] = {}
     known = set(columns.values())
     row = sheet.rows[header]
     for c in range(min(columns.values()), len(row)):
         text = cell_text(row[c])
-        if c in known or not text or (header, c) in sheet.covered:
+        if c in known or (header, c) in sheet.covered:
             continue  # a merged header spans several columns but names one
+        if not text and c > max(known):
+            break
+        if not text:
+            continue
         name = unicodedata.normalize("NFKC", text).replace("\n", "")
         if normalise_label(name) in {"序号", *columns} or name in extras:
             continue

@@ -118,7 +118,7 @@ def _text(value: object) -> str:
     if missing(value):
         return ""
     if isinstance(value, dt.date):
-        return "2014-01-01"
+        return "0000-00-00"  # a date shows as ten characters
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)

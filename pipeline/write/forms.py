@@ -73,13 +73,18 @@ def write_form(
         _write_table_only(workbook, styles, kind, rows_by_table, dropdowns, note)
     else:
         _write_form_kind(workbook, styles, kind, values, rows_by_table, dropdowns)
+    add_meta(workbook, kind)
+    workbook.close()
+
+
+def add_meta(workbook: Workbook, kind: FormKind) -> None:
+    """The hidden `_meta` sheet naming the kind, which the reader trusts before any title."""
     meta = workbook.add_worksheet(META_SHEET)
     meta.write_string(0, 0, "kind")
     meta.write_string(0, 1, kind.key)
     meta.write_string(1, 0, "title")
     meta.write_string(1, 1, kind.title)
     meta.hide()
-    workbook.close()
 
 
 def _rows_by_table(
@@ -156,7 +161,7 @@ def _write_value(
         ws.write_string(row, col, str(value), styles.get(base, wrap=wrap))
 
 
-def _validate(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -> None:
+def dropdown(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -> None:
     """A dropdown of the field's options, with a Chinese hint and error message."""
     choices = "、".join(spec.options)
     ws.data_validation(first, col, last, col, {
@@ -230,7 +235,7 @@ def _write_table(
         last = header + max(len(body), VALIDATION_ROWS)
         for col, spec in enumerate(columns):
             if spec.options:
-                _validate(ws, header + 1, last, col, spec)
+                dropdown(ws, header + 1, last, col, spec)
     ws.freeze_panes(header + 1, 0)
     return widths
 
@@ -302,7 +307,7 @@ def _write_form_kind(
         else:
             ws.set_row(row, 22)
         if dropdowns and spec.options:
-            _validate(ws, row, row, 1, spec)
+            dropdown(ws, row, row, 1, spec)
         row += 1
     header_row: int | None = None
     for table in below:

@@ -9,6 +9,7 @@ header; the notes (maxima, grade bands, rules) sit in a 说明 block right of th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from pipeline.write.common import (
     plain,
     print_title,
     text_of,
+    write_cell,
 )
 from pipeline.write.common import lines_needed as rows_for
 
@@ -128,7 +130,7 @@ def table_sheet(book: Workbook, tf: TableFormats, name: str, frame: pd.DataFrame
                 wide: dict[str, float] | None = None, freeze_cols: int = 0) -> Worksheet:
     """A table from A1: header on row 1, one row per frame row from row 2, nothing below; the title
     prints as the page header, the note sits right of the table. kinds: number/total (0.0), integer,
-    grade; anything else is text.
+    grade, date; anything else is text.
 
     `links`: one target sheet per row, added as a last column 考核表 with an internal link.
     `wide`: fixed widths for wrapped text columns.
@@ -179,8 +181,10 @@ def _cell(ws: Worksheet, row: int, col: int, value: Any, kind: str, tf: TableFor
         ws.write_number(row, col, float(value) if kind != "integer" else int(value), style)
     elif kind == "grade" and not missing(value):
         ws.write_string(row, col, str(value), tf.grades.get(str(value), fmt.center))
+    elif kind == "date" and isinstance(value, dt.date):
+        write_cell(ws, row, col, value, fmt)
     elif missing(value) or value == "":
-        ws.write_blank(row, col, None, fmt.text)
+        ws.write_blank(row, col, None, fmt.date if kind == "date" else fmt.text)
     else:
         ws.write_string(row, col, text_of(value), fmt.text)
 
