@@ -153,10 +153,13 @@ def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: 
               type=int, default=None, help="随机种子（相同种子生成相同文件），默认为活动参数中的年度")
 @click.option("--year", metavar="年度", type=int, default=None,
               help="生成该年度的活动收件箱（晚于活动参数中的年度），含上一次活动的品牌认定名册")
+@click.option("--register", metavar="文件", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="与 --year 同用：上一次活动写出的品牌认定名册（默认先按活动参数运行一次并审核验收）")
 @click.option("--out", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
 @config_options
-def demo(branches: int, seed: int | None, year: int | None, out: Path, config: Path, as_of: dt.date | None) -> None:
+def demo(branches: int, seed: int | None, year: int | None, register: Path | None, out: Path, config: Path,
+         as_of: dt.date | None) -> None:
     from pipeline.demo import generate_demo
     from pipeline.demo_register import generate_sequel
     from pipeline.forms import form_kinds
@@ -172,7 +175,7 @@ def demo(branches: int, seed: int | None, year: int | None, out: Path, config: P
     else:
         try:
             counts, later = generate_sequel(out, branches, seed, campaign, config.read_text(encoding="utf-8"),
-                                            year, dt.date.today())
+                                            year, dt.date.today(), register)
         except ConfigError as err:
             fail([f"顺延到 {year} 年的活动参数有误：", *err.problems], EXIT_CONFIG)
             return

@@ -5,7 +5,7 @@ The configured campaign (campaign.toml, year Y0) is run first on its own demo in
 campaign Y's inbox, as the committee would carry it over. Campaign Y's config is campaign.toml with every
 date moved by Y − Y0 years — the only thing that changes between years — written beside the forms.
 The branches are the same (same seed); those recognised before improve their brand, but one applies as
-创建 and one under a new name, and one is dissolved before the review, so every rule of §12 shows.
+创建 and one under a new name, and the last is dissolved before the review, so every rule of §12 shows.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.config import Campaign, build_campaign
+from pipeline.config import Campaign, ConfigError, build_campaign
 from pipeline.demo import Branch, generate_demo
-from pipeline.forms import ACCEPTANCE
+from pipeline.forms import ACCEPTANCE, form_kinds
+from pipeline.parse.file import read_file
 from pipeline.run import compute
 from pipeline.write.forms import write_form
 from pipeline.write.register import REGISTER_FILE, write_register
@@ -61,19 +62,23 @@ def later_campaign(config_text: str, base: Campaign, year: int, today: dt.date) 
 
 
 def generate_sequel(out: Path, branches: int, seed: int, base: Campaign, config_text: str, year: int,
-                    today: dt.date) -> tuple[dict[str, int], Path]:
+                    today: dt.date, register: Path | None = None) -> tuple[dict[str, int], Path]:
     """Write campaign `year`'s demo inbox into `out`, with the register of a run of the configured campaign
-    and the matching campaign.toml; return the files per kind and the config's path."""
+    (`register`: one such run already wrote) and the matching campaign.toml; return the files per kind
+    and the config's path."""
     text, later = later_campaign(config_text, base, year, today)
     earlier = dataclasses.replace(base, as_of=base.review.end)
     with tempfile.TemporaryDirectory(prefix="pinpai-") as tmp:
-        register = Path(tmp) / "outbox"
-        register.mkdir()
-        recognised = earlier_register(Path(tmp) / "inbox", register, branches, seed, earlier)
+        if register is None:
+            register = Path(tmp) / "outbox" / REGISTER_FILE
+            register.parent.mkdir()
+            recognised = earlier_register(Path(tmp) / "inbox", register.parent, branches, seed, earlier)
+        else:
+            recognised = register_rows(register, earlier)
         counts = generate_demo(out, branches, seed, later, lambda roster: carry_over(roster, recognised, later))
         target = out / "局党工委" / f"{REGISTER_FILE.removesuffix('.xlsx')}（{base.year}年）.xlsx"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((register / REGISTER_FILE).read_bytes())
+        target.write_bytes(register.read_bytes())
     stamp = dt.datetime.combine(later.application.start, dt.time(9)).timestamp()
     os.utime(target, (stamp, stamp))
     config = out / CONFIG_FILE
@@ -96,6 +101,15 @@ def earlier_register(inbox: Path, outbox: Path, branches: int, seed: int, campai
     return recognition.register
 
 
+def register_rows(path: Path, campaign: Campaign) -> pd.DataFrame:
+    """The rows of a register the earlier campaign wrote (支部编码, 品牌名称 as written)."""
+    received = read_file(path.name, path.read_bytes(), form_kinds(campaign), campaign)
+    sub = received.submission
+    if sub is None or not sub.kind.standing:
+        raise ConfigError([f"{path} 不是品牌认定名册（{received.reason or '表格类型不符'}）。"])
+    return sub.tables[sub.kind.tables[0].name]
+
+
 def decisions(acceptance: pd.DataFrame, campaign: Campaign) -> list[dict[str, object]]:
     """The committee passes the shortlist, defers the first branch below it and turns down the rest."""
     day = campaign.review.end - dt.timedelta(days=10)
@@ -110,7 +124,7 @@ def decisions(acceptance: pd.DataFrame, campaign: Campaign) -> list[dict[str, ob
 
 def carry_over(roster: list[Branch], register: pd.DataFrame, campaign: Campaign) -> None:
     """Branches recognised before go on improving their brand; the first applies as 创建 anyway, the
-    second under another name, the third is dissolved before the review (its row becomes 已撤销)."""
+    second under another name, and the last is dissolved before the review (its row becomes 已撤销)."""
     brands = dict(zip(register["支部编码"], register["品牌名称"], strict=True))
     recognised = [b for b in roster if b.code in brands and b.dissolved is None
                   and b.founded < campaign.application.start]
@@ -118,8 +132,8 @@ def carry_over(roster: list[Branch], register: pd.DataFrame, campaign: Campaign)
         b.registered = str(brands[b.code])
     for b, slip in zip(recognised, ("create", "rename"), strict=False):
         b.registered_slip = slip
-    if len(recognised) > 2:
-        recognised[2].dissolved = campaign.review.start
+    if len(recognised) > 1:
+        recognised[-1].dissolved = campaign.review.start
 
 
 def _tell(out: Path, earlier: int, year: int, register: Path) -> None:

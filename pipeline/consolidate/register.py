@@ -37,7 +37,7 @@ Reasons = Callable[[str, float], list[str]]  # (支部编码, 总分) → the sh
 class Recognition:
     register: pd.DataFrame  # sheet 品牌认定名册: every row, earlier ones carried, by 认定年度 and 认定编号
     recognised: pd.DataFrame  # this campaign's rows for the branches its 审核验收 passed, in 积分卡 order
-    review: pd.DataFrame  # sheet 复评名单: 有效 rows expiring before the end of next year's review window
+    review: pd.DataFrame  # sheet 复评名单: 有效 rows expiring by the end of next year's review window
     decided: bool  # the committee's decision was received (a 审核验收 row dated by as_of)
     acceptance: pd.DataFrame  # 审核验收表 for the committee, pre-filled (decisions received so far included)
     warnings: tuple[Issue, ...]  # found only now that the scores are known: listed on the committee's files
@@ -188,9 +188,10 @@ def _cell(assessment: Assessment, table: str, row: dict[str, object], label: str
 # ---- the lists -------------------------------------------------------------------------------
 
 def review_list(register: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
-    """Rows 有效 at as_of whose 有效期至 falls before the end of next year's review window."""
+    """Rows 有效 at as_of whose 有效期至 falls by the end of next year's review window: they would lapse
+    before the round after next, so they are re-reviewed next round."""
     end = next_year(campaign.review.end)
-    keep = [s == VALID and isinstance(d, dt.date) and d < end
+    keep = [s == VALID and isinstance(d, dt.date) and d <= end
             for s, d in zip(register["状态"], register["有效期至"], strict=True)]
     return register[keep].reset_index(drop=True)
 

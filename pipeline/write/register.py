@@ -69,7 +69,7 @@ def write_register(outbox: Path, recognition: Recognition, campaign: Campaign) -
     table_sheet(book, tf, "挂牌名单", plaques.reindex(columns=list(PLAQUES)), title=f"{year}年度“一支部一品牌”挂牌名单",
                 note=note, kinds=KINDS)
     end = next_year(campaign.review.end).isoformat()
-    note = (f"统计截止 {as_of} 仍有效、有效期至早于下一年度审核验收结束日（{end}）的认定品牌 {len(review)} 个，"
+    note = (f"统计截止 {as_of} 仍有效、有效期至不晚于下一年度审核验收结束日（{end}）的认定品牌 {len(review)} 个，"
             "列入下一轮复评。")
     table_sheet(book, tf, "复评名单", review.reindex(columns=list(COLUMNS)), title=f"复评名单（截至 {as_of}）",
                 note=note, kinds=KINDS, wide=WIDE)
