@@ -138,7 +138,8 @@ def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Pat
 
 
 @cli.command(options_metavar="[选项]",
-             help="生成空白模板和每个支部的预填模板（带下拉选项）。\n\n"
+             help="生成空白模板和每个在册支部的预填模板（带下拉选项和填写提示，栏目名锁定）。"
+                  "支部申报已受理的，月检查表列出其任务，认定申请表填好品牌名称。\n\n"
                   "示例：pipeline templates --out 模板")
 @click.option("--out", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
