@@ -234,3 +234,12 @@ def test_filled_blank_roster_checks_clean(made, tmp_path):
     fill(target, kinds()["支部名册"], None)
     code, output = check(target, tmp_path / "没有收件箱")
     assert code == 0 and "名册未发现问题，共 1 个支部" in output, output
+
+
+def test_without_a_roster_only_blank_templates_and_the_next_step_is_said(tmp_path):
+    result = CliRunner().invoke(cli, ["templates", "--out", str(tmp_path / "模板"), "--inbox", str(tmp_path / "空"),
+                                      "--config", str(f.CONFIG)])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "模板" / "各支部").exists()
+    assert len(list((tmp_path / "模板" / "空白模板").iterdir())) == len(kinds())
+    assert "支部名册.xlsx" in result.stderr and "再运行一次" in result.stderr
