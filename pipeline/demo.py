@@ -153,7 +153,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "已有基础": (
         "支部现有党员{n}名，多数为学校骨干教师，近年来多名党员获得区级以上表彰。",
-        "支部自2010年起开展{c}活动，积累了一定经验，在师生和家长中有较好口碑。",
+        "支部自{since}年起开展{c}活动，积累了一定经验，在师生和家长中有较好口碑。",
         "“{b}”品牌已初步形成，曾在区教育系统党建工作交流会上作经验介绍。",
         "支部组织建设规范，“三会一课”制度坚持较好，党员参与活动积极性高。",
     ),
@@ -557,7 +557,7 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
     filed = _application_date(rng, b, campaign, timing)
     tasks = _tasks(rng, b, campaign, brand, filed, faults.get("collective_owner") is b)
     name, code = _as_written(rng, b)
-    ctx = _ctx(b, brand)
+    ctx = {**_ctx(b, brand), "since": campaign.year - 4}  # 已有基础: the carrier has run for four years
     phone = b.phone
     if faults.get("short_phone") is b:
         phone = f"1{rng.choice('358')}{rng.randrange(10**8):08d}"  # one digit short

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import io
 import re
+import tokenize
 from pathlib import Path
 
 from pipeline.config import load_campaign
@@ -85,4 +87,22 @@ def test_no_kind_key_compared_outside_forms():
             for _, path in modules() if path.name != "forms.py" or path.parent.name != "pipeline"
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
             if pattern.search(line)]
+    assert hits == []
+
+
+def test_no_year_in_the_code():
+    """Dates come from campaign.toml: no year in code (in text, 1950–2099; as a number, 2005–2035, which
+    leaves sizes such as 2000 alone); comments and docstrings may cite one."""
+    in_text = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.])")
+    hits = []
+    for _, path in modules():
+        text = path.read_text(encoding="utf-8")
+        docstrings = {(node.body[0].lineno, node.body[0].col_offset) for node in ast.walk(ast.parse(text))
+                      if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            number = tok.type == tokenize.NUMBER and tok.string.isdigit() and 2005 <= int(tok.string) <= 2035
+            string = tok.type == tokenize.STRING and tok.start not in docstrings and in_text.search(tok.string)
+            if number or string:
+                hits.append(f"{path.relative_to(ROOT)}:{tok.start[0]}: {tok.string[:60]}")
     assert hits == []

@@ -1,6 +1,8 @@
 """The shipped sample inbox through the real CLI, every output read back as the clerk would."""
 
+import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import factory as f
@@ -106,3 +108,53 @@ def test_ledger_holds_only_accepted_rows(outbox):
     for sheet in book.sheetnames:
         ledger = rows(outbox / "汇总台账.xlsx", sheet, "支部编码")
         assert all(r["支部编码"] and r["支部名称"] and r["来源文件"] for r in ledger), sheet
+
+
+def test_committee_decision_round_trip_gives_the_register(outbox, tmp_path):
+    """积分卡 → 审核验收表 (filled by hand) → 品牌认定名册 / 挂牌名单 (SPEC §12) on the sample."""
+    card = [r["支部编码"] for r in rows(outbox / "积分卡.xlsx", "积分卡", "支部编码")]
+    applied = {r["支部编码"] for r in rows(outbox / "汇总台账.xlsx", "认定申请", "支部编码")}
+    listed = [r["支部编码"] for r in rows(outbox / "表彰建议名单.xlsx", "建议名单", "排名")]
+    form = rows(outbox / "审核验收表.xlsx", "审核验收", "支部编码")
+    assert [r["支部编码"] for r in form] == [c for c in card if c in applied]
+    assert [r["支部编码"] for r in form if r["是否入围"] == "是"] == [c for c in card if c in listed]
+    assert all(r["验收结论"] is None and r["审核人"] is None for r in form)
+    assert rows(outbox / "品牌认定名册.xlsx", "挂牌名单", "支部名称") == []
+
+    # the committee passes the shortlist and one branch that misses a criterion, turns one down, leaves the rest
+    odd = next(r for r in form if r["未入围原因"] and not str(r["未入围原因"]).startswith("符合"))
+    no = next(r for r in form if r["是否入围"] == "否" and r is not odd)
+    passed = {*listed, odd["支部编码"]}
+    book = openpyxl.load_workbook(outbox / "审核验收表.xlsx")
+    ws = book["审核验收"]
+    header = {c.value: c.column for c in ws[1] if c.value}
+    for row in range(2, ws.max_row + 1):
+        code = ws.cell(row, 1).value
+        if code in passed or code == no["支部编码"]:
+            ws.cell(row, header["验收结论"]).value = "通过" if code in passed else "不通过"
+            ws.cell(row, header["验收日期"]).value = dt.datetime(2014, 12, 22)
+            ws.cell(row, header["审核人"]).value = "局党工委审核验收小组"
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE, inbox)
+    (inbox / "局党工委").mkdir(exist_ok=True)
+    book.save(inbox / "局党工委" / "审核验收表（已审）.xlsx")
+    out = tmp_path / "outbox"
+    code, text = f.run_cli(inbox, out, "--as-of", "2014-12-31")
+    assert code == 0, text
+
+    register = rows(out / "品牌认定名册.xlsx", "品牌认定名册", "认定编号")
+    order = [c for c in card if c in passed]
+    assert [(r["认定编号"], r["支部编码"], r["认定年度"]) for r in register] == [
+        (f"2014-{n:03d}", c, 2014) for n, c in enumerate(order, 1)]
+    assert {(r["有效期至"], r["状态"]) for r in register} == {(dt.datetime(2016, 12, 31), "有效")}
+    brands = {r["支部编码"]: r["品牌名称"] for r in rows(out / "积分卡.xlsx", "积分卡", "支部编码")}
+    assert all(r["品牌名称"] == brands[r["支部编码"]] for r in register)
+    plaques = rows(out / "品牌认定名册.xlsx", "挂牌名单", "支部名称")
+    assert [(p["支部名称"], p["品牌名称"], p["认定编号"]) for p in plaques] == [
+        (r["支部名称"], r["品牌名称"], r["认定编号"]) for r in register]
+    assert rows(out / "品牌认定名册.xlsx", "复评名单", "认定编号") == []  # valid beyond next year's review
+    filed = next(r for r in f.manifest(out)["files"] if r["文件"] == "局党工委/审核验收表（已审）.xlsx")
+    assert (filed["类型"], filed["状态"], filed["错误数"], filed["警告数"]) == ("审核验收表", "受理", 0, 1)
+    warning = next(i for i in rows(out / "问题清单.xlsx", "问题清单", "文件") if i["文件"] == filed["文件"])
+    assert warning["级别"] == "警告" and warning["字段"] == "验收结论"
+    assert all(reason in warning["问题"] for reason in str(odd["未入围原因"]).split("；"))
