@@ -107,7 +107,10 @@ def test_without_a_decision_the_register_is_carried_and_no_plaques(tmp_path):
                      ("2012-002", B, "润心育人", 2012, D(2014, 12, 31), "有效"),
                      ("2010-001", C, "阳光同行", 2010, D(2012, 12, 31), "有效"),
                      ("2012-003", X, "书香领航", 2012, D(2014, 12, 31), "有效"),
-                     ("2012-004", C, "旧品牌", 2012, D(2014, 12, 31), "已撤销")])
+                     ("2012-004", C, "旧品牌", 2012, D(2014, 12, 31), "已撤销"),
+                     ("2012-005", C, "阳光同行", 2012, D(2014, 12, 31), "有效")])
+    # a later copy of the register revokes 2012-005: the revocation wins over the earlier copy
+    register(inbox, [("2012-005", C, "阳光同行", 2012, D(2014, 12, 31), "已撤销")], file="名册/更新.xlsx")
     out = tmp_path / "outbox"
     printed = run(inbox, out, "--as-of", "2014-12-31")
     book = out / "品牌认定名册.xlsx"
@@ -118,8 +121,9 @@ def test_without_a_decision_the_register_is_carried_and_no_plaques(tmp_path):
         "2012-002": ("已撤销", "支部已于 2014-12-01 撤销"),  # dissolved by as_of
         "2012-003": ("已撤销", "支部已不在支部名册中"),  # a branch gone from the roster stays on record
         "2012-004": ("已撤销", None),  # 已撤销 stays
+        "2012-005": ("已撤销", None),
     }
-    assert list(rows) == ["2010-001", "2012-001", "2012-002", "2012-003", "2012-004"]
+    assert list(rows) == ["2010-001", "2012-001", "2012-002", "2012-003", "2012-004", "2012-005"]
     assert table(book, "挂牌名单") == [] and "尚未收到" in note(book, "挂牌名单")
     assert [r["认定编号"] for r in table(book, "复评名单")] == ["2012-001"]
     assert "尚未收到审核验收结论" in printed
@@ -130,6 +134,7 @@ def test_without_a_decision_the_register_is_carried_and_no_plaques(tmp_path):
     found = issues(out, "申报/JN001")
     assert len(found) == 1 and str(found[0]["问题"]).startswith("已有认定品牌，应申报品牌完善：")
     assert found[0]["级别"] == "警告" and found[0]["单元格"]
+    assert issues(out, "申报/JN003") == []  # its brand was revoked; expired and revoked brands do not count
     # the prefilled form lists every active branch that applied for recognition (C did not; B is dissolved)
     assert [r["支部编码"] for r in table(out / "审核验收表.xlsx", "审核验收")] == [A]
 

@@ -22,7 +22,7 @@ from pipeline.issues import Issue, issue
 from pipeline.model import CODE
 from pipeline.parse.forms import CELLS
 from pipeline.validate.branches import Roster
-from pipeline.validate.register import VALID, status_at
+from pipeline.validate.register import REVOKED, VALID, status_at
 
 COLUMNS = ("认定编号", "支部编码", "支部名称", "品牌名称", "认定年度", "有效期至", "状态", "备注")
 RECOGNISED = ("认定编号", "支部编码", "支部名称", "品牌名称", "认定年度", "有效期至")
@@ -66,12 +66,14 @@ def recognition(standing: dict[str, pd.DataFrame], card: pd.DataFrame, missed: p
 
 def carried(rows: pd.DataFrame, roster: Roster, assessment: Assessment,
             campaign: Campaign) -> tuple[pd.DataFrame, list[Issue]]:
-    """Every earlier row once (the first of each 认定编号, and of each 支部编码 + 品牌名称 + 认定年度), its
-    状态 recomputed at as_of and the reason noted in 备注 when the branch has been dissolved."""
+    """Every earlier row once (the first of each 认定编号, and of each 支部编码 + 品牌名称 + 认定年度; a copy
+    marked 已撤销 comes first, since revoking is the committee's deliberate act), its 状态 recomputed at
+    as_of and the reason noted in 备注 when the branch has been dissolved."""
     out, warnings = [], []
     numbers: dict[str, tuple[object, ...]] = {}
     seen: set[tuple[object, ...]] = set()
-    for row in rows.to_dict("records"):
+    records = rows.to_dict("records")
+    for row in sorted(records, key=lambda r: r["状态"] != REVOKED):  # stable: file order otherwise
         number, same = str(row["认定编号"]), _identity(row["支部编码"], row["品牌名称"], row["认定年度"])
         if number in numbers or same in seen:
             if numbers.get(number, same) != same:

@@ -47,16 +47,15 @@ def status_at(status: object, valid_until: object, code: str, roster: Roster, as
 def valid_earlier(registers: list[Submission], roster: Roster, campaign: Campaign) -> dict[str, list[Recognised]]:
     """支部编码 → the brands earlier campaigns recognised that are 有效 at as_of (this campaign's own
     rows, fed back in, do not count: a branch is not warned about the brand it was just recognised for)."""
+    rows = [row for sub in registers for row in zip(*(sub.tables[sub.kind.tables[0].name][c] for c in (
+        "认定编号", f"_{CODE}", "品牌名称", "认定年度", "有效期至", "状态")), strict=True)]
+    revoked = {str(number) for number, *_, status in rows if status == REVOKED}  # in any copy of the register
     out: dict[str, list[Recognised]] = defaultdict(list)
-    for sub in registers:
-        frame = sub.tables[sub.kind.tables[0].name]
-        for number, code, brand, year, until, status in zip(
-                frame["认定编号"], frame[f"_{CODE}"], frame["品牌名称"], frame["认定年度"], frame["有效期至"],
-                frame["状态"], strict=True):
-            if not code or not isinstance(year, int) or year >= campaign.year or not isinstance(until, dt.date):
-                continue
-            if status_at(status, until, str(code), roster, campaign.as_of)[0] == VALID:
-                out[str(code)].append(Recognised(str(number), str(code), str(brand or ""), year, until))
+    for number, code, brand, year, until, status in rows:
+        if not code or not isinstance(year, int) or year >= campaign.year or not isinstance(until, dt.date):
+            continue
+        if str(number) not in revoked and status_at(status, until, str(code), roster, campaign.as_of)[0] == VALID:
+            out[str(code)].append(Recognised(str(number), str(code), str(brand or ""), year, until))
     return out
 
 

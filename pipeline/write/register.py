@@ -45,6 +45,7 @@ def write_acceptance(outbox: Path, frame: pd.DataFrame, campaign: Campaign) -> N
     spec = next(c for c in ACCEPTANCE.tables[0].columns if c.label == "验收结论")
     dropdown(ws, 1, max(len(frame), VALIDATION_ROWS), column, spec)
     _name_the_form(ws, len(frame.columns), ACCEPTANCE, tf)
+    _print_table(ws, len(frame), len(frame.columns))
     add_meta(book, ACCEPTANCE)
     book.close()
 
@@ -64,15 +65,18 @@ def write_register(outbox: Path, recognition: Recognition, campaign: Campaign) -
     ws = table_sheet(book, tf, "品牌认定名册", register.reindex(columns=list(COLUMNS)),
                      title=f"品牌认定名册（截至 {as_of}）", note=note, kinds=KINDS, wide=WIDE)
     _name_the_form(ws, len(COLUMNS), REGISTER, tf)
+    _print_table(ws, len(register), len(COLUMNS))
     note = (f"{year}年度审核验收通过、予以挂牌的品牌 {len(plaques)} 个，按积分卡名次排列。" if recognition.decided
             else _NOT_DECIDED)
-    table_sheet(book, tf, "挂牌名单", plaques.reindex(columns=list(PLAQUES)), title=f"{year}年度“一支部一品牌”挂牌名单",
-                note=note, kinds=KINDS)
+    ws = table_sheet(book, tf, "挂牌名单", plaques.reindex(columns=list(PLAQUES)),
+                     title=f"{year}年度“一支部一品牌”挂牌名单", note=note, kinds=KINDS)
+    _print_table(ws, len(plaques), len(PLAQUES))
     end = next_year(campaign.review.end).isoformat()
     note = (f"统计截止 {as_of} 仍有效、有效期至不晚于下一年度审核验收结束日（{end}）的认定品牌 {len(review)} 个，"
             "列入下一轮复评。")
-    table_sheet(book, tf, "复评名单", review.reindex(columns=list(COLUMNS)), title=f"复评名单（截至 {as_of}）",
-                note=note, kinds=KINDS, wide=WIDE)
+    ws = table_sheet(book, tf, "复评名单", review.reindex(columns=list(COLUMNS)), title=f"复评名单（截至 {as_of}）",
+                     note=note, kinds=KINDS, wide=WIDE)
+    _print_table(ws, len(review), len(COLUMNS))
     add_meta(book, REGISTER)
     book.close()
 
@@ -84,3 +88,8 @@ _NOT_DECIDED = ("尚未收到局党工委的审核验收结论（收件箱中没
 def _name_the_form(ws: Worksheet, columns: int, kind: FormKind, tf: TableFormats) -> None:
     """The 说明 header names the form, so a copy without `_meta` is still known by its first row."""
     ws.write_string(0, columns + 1, f"{kind.title}·说明", tf.common.header)
+
+
+def _print_table(ws: Worksheet, rows: int, columns: int) -> None:
+    """Only the table prints (the 说明 beside it would shrink every page to fit)."""
+    ws.print_area(0, 0, max(rows, 1), columns - 1)
