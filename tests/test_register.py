@@ -265,66 +265,67 @@ def demo(out: Path, *args: str) -> str:
     return result.output
 
 
-def shortlisted(outbox: Path) -> list[str]:
-    return [str(r["支部编码"]) for r in table(outbox / "表彰建议名单.xlsx", "建议名单")]
+def roster_codes(inbox: Path) -> tuple[dict[str, str], set[str]]:
+    """(支部编码 → 支部名称 of the demo's roster, the codes with a 撤销日期)."""
+    ws = openpyxl.load_workbook(inbox / "支部名册.xlsx", read_only=True)["支部名册"]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    top = next(i for i, r in enumerate(values) if r and str(r[0] or "").startswith("支部编码"))
+    gone = [str(n or "").rstrip("*") for n in values[top]].index("撤销日期")
+    body = [r for r in values[top + 1:] if r[0]]
+    return {str(r[0]): str(r[1]) for r in body}, {str(r[0]) for r in body if r[gone]}
+
+
+def decide_all(inbox: Path, day: dt.date) -> None:
+    """The committee passes every branch on the roster (those that miss a criterion or left are warned)."""
+    names, _ = roster_codes(inbox)
+    f.write(inbox / "审核验收" / "审核验收表.xlsx", ACCEPTANCE, {}, {"审核验收": [
+        {"支部编码": c, "支部名称": n, "验收结论": "通过", "验收日期": day, "审核人": "王建国"}
+        for c, n in names.items()]})
 
 
 def test_a_register_written_in_one_campaign_carries_into_the_next(tmp_path):
-    # 2014: the committee passes the shortlist; the run writes the register
+    # 2014: the committee's decision is in; the run writes the register
     in14 = tmp_path / "in2014"
     demo(in14)
-    first = tmp_path / "first2014"
-    run(in14, first)
-    fill(first, in14 / "审核验收" / "审核验收表.xlsx", dict.fromkeys(shortlisted(first), "通过"),
-         dt.datetime(2014, 12, 22))
+    decide_all(in14, D(2014, 12, 22))
     out14 = tmp_path / "out2014"
     run(in14, out14)
+    card14 = [str(r["支部编码"]) for r in table(out14 / "积分卡.xlsx", "积分卡")]
     reg14 = table(out14 / "品牌认定名册.xlsx", "品牌认定名册")
-    assert [r["认定编号"] for r in reg14] == [f"2014-{n:03d}" for n in range(1, len(shortlisted(first)) + 1)]
-    assert len(reg14) >= 2 and {r["有效期至"] for r in reg14} == {dt.datetime(2016, 12, 31)}
+    assert [(r["认定编号"], r["支部编码"]) for r in reg14] == [(f"2014-{n:03d}", c) for n, c in enumerate(card14, 1)]
+    assert {r["有效期至"] for r in reg14} == {dt.datetime(2016, 12, 31)}
 
-    # 2016: the demo's own inbox, its config moved by two years, the 2014 register inside
+    # 2016: the demo's inbox for that year, its config moved by two years, the 2014 register inside
     in16 = tmp_path / "in2016"
     printed = demo(in16, "--year", "2016", "--register", str(out14 / "品牌认定名册.xlsx"))
     config = in16 / "campaign.toml"
     assert "campaign.toml" in printed and load_campaign(config, today=D(2030, 1, 1)).year == 2016
     carried = list((in16 / "局党工委").glob("*.xlsx"))
     assert [p.read_bytes() for p in carried] == [(out14 / "品牌认定名册.xlsx").read_bytes()]
-    first16 = tmp_path / "first2016"
-    run(in16, first16, config=config)
-    dissolved = _dissolved(in16)
-    book = first16 / "品牌认定名册.xlsx"
-    rows = table(book, "品牌认定名册")
-    assert [r["认定编号"] for r in rows] == [r["认定编号"] for r in reg14]
-    expected = {r["认定编号"]: "已撤销" if r["支部编码"] in dissolved else "有效" for r in reg14}
-    assert {r["认定编号"]: r["状态"] for r in rows} == expected and "已撤销" in expected.values()
-    assert all(("撤销" in str(r["备注"])) == (r["状态"] == "已撤销") for r in rows)
-    assert [r["认定编号"] for r in table(book, "复评名单")] == [n for n, s in expected.items() if s == "有效"]
-    assert table(book, "挂牌名单") == [] and "尚未收到" in note(book, "挂牌名单")
-    problems = [str(i["问题"]) for i in issues(first16, "申报/")]
-    assert any(p.startswith("已有认定品牌，应申报品牌完善") for p in problems)
-    assert any("与品牌认定名册中本支部的有效认定品牌" in p for p in problems)
-
-    # the 2016 committee passes its shortlist: new numbers from 001 in 积分卡 order, the 2014 rows kept
-    fill(first16, in16 / "审核验收" / "审核验收表.xlsx", dict.fromkeys(shortlisted(first16), "通过"),
-         dt.datetime(2016, 12, 22))
+    _, dissolved = roster_codes(in16)
+    decide_all(in16, D(2016, 12, 22))
     out16 = tmp_path / "out2016"
     run(in16, out16, config=config)
     book = out16 / "品牌认定名册.xlsx"
+    rows = table(book, "品牌认定名册")
+    old = [r for r in rows if r["认定年度"] == 2014]
+    assert [r["认定编号"] for r in old] == [r["认定编号"] for r in reg14]
+    expected = {r["认定编号"]: "已撤销" if r["支部编码"] in dissolved else "有效" for r in reg14}
+    assert {r["认定编号"]: r["状态"] for r in old} == expected and "已撤销" in expected.values()
+    assert all(("撤销" in str(r["备注"])) == (r["状态"] == "已撤销") for r in old)
+    # 复评名单: the 2014 brands still 有效 lapse before the next round; the 2016 ones do not
+    assert [r["认定编号"] for r in table(book, "复评名单")] == [n for n, s in expected.items() if s == "有效"]
+    # this year's applications against the register: 创建 with a 有效 brand, and a renamed brand
+    problems = [str(i["问题"]) for i in issues(out16, "申报/")]
+    assert any(p.startswith("已有认定品牌，应申报品牌完善") for p in problems)
+    assert any("与品牌认定名册中本支部的有效认定品牌" in p for p in problems)
+    # new numbers from 001 in 积分卡 order, valid two more years; the 2014 rows kept beside them
     card = [str(r["支部编码"]) for r in table(out16 / "积分卡.xlsx", "积分卡")]
-    passed = [c for c in card if c in shortlisted(first16)]
+    brands = {str(r["支部编码"]): r["品牌名称"] for r in table(out16 / "积分卡.xlsx", "积分卡")}
+    passed = [c for c in card if brands[c]]
     plaques = table(book, "挂牌名单")
     assert [(p["支部编码"], p["认定编号"]) for p in plaques] == [(c, f"2016-{n:03d}") for n, c in enumerate(passed, 1)]
-    rows16 = table(book, "品牌认定名册")
-    assert [r for r in rows16 if r["认定年度"] == 2014] == rows
-    assert {r["有效期至"] for r in rows16 if r["认定年度"] == 2016} == {dt.datetime(2018, 12, 31)}
-    assert [r["认定编号"] for r in table(book, "复评名单")] == [n for n, s in expected.items() if s == "有效"]
-
-
-def _dissolved(inbox: Path) -> set[str]:
-    """Branches the roster marks as dissolved by the end of the campaign."""
-    ws = openpyxl.load_workbook(inbox / "支部名册.xlsx", read_only=True)["支部名册"]
-    values = [list(r) for r in ws.iter_rows(values_only=True)]
-    top = next(i for i, r in enumerate(values) if r and r[0] and str(r[0]).startswith("支部编码"))
-    names = [str(n or "").rstrip("*") for n in values[top]]
-    return {str(r[0]) for r in values[top + 1:] if r[0] and r[names.index("撤销日期")]}
+    assert {r["有效期至"] for r in rows if r["认定年度"] == 2016} == {dt.datetime(2018, 12, 31)}
+    # passes for branches dissolved by as_of are warned and left out of the register
+    left = [i for i in issues(out16, "审核验收/") if "未记入品牌认定名册" in str(i["问题"])]
+    assert len(left) == len(dissolved) and all("撤销" in str(i["问题"]) for i in left)
