@@ -171,8 +171,7 @@ def _decision_warning(code: str, row: dict[str, object], assessment: Assessment,
     """A warning on the decision's own 验收结论 cell (the winning row of its file)."""
     sheet, cell = _cell(assessment, ACCEPTANCE.tables[0].name, row, "验收结论",
                         lambda r: r[f"_{CODE}"] == row["支部编码"] and r["验收日期"] == row["验收日期"])
-    found = issue(code, str(row["来源文件"]), sheet, cell, "验收结论", row["验收结论"], **kw)
-    return found
+    return issue(code, str(row["来源文件"]), sheet, cell, "验收结论", row["验收结论"], **kw)
 
 
 def _cell(assessment: Assessment, table: str, row: dict[str, object], label: str,
