@@ -11,11 +11,13 @@ import datetime as dt
 import functools
 import tomllib
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar
+
+from pipeline.config_documents import Documents, locate_templates, parse_documents
 
 RUBRIC_RULES: dict[str, dict[str, type]] = {
     # rule kind -> the parameters it accepts (besides item, max, rule)
@@ -43,7 +45,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist",
+    "matching", "grades", "rubric", "shortlist", "documents",
 }
 
 
@@ -106,6 +108,7 @@ class Campaign:
     grades: tuple[tuple[str, float], ...]
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
+    documents: Documents = field(default_factory=Documents)
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -211,7 +214,11 @@ def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> C
         raise ConfigError([f"找不到活动参数文件 {path}，请确认路径。"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError([f"活动参数文件 {path} 格式有误：{exc}"]) from None
-    return build_campaign(raw, today, as_of)
+    campaign = build_campaign(raw, today, as_of)
+    documents, problems = locate_templates(campaign.documents, path.parent)
+    if problems:
+        raise ConfigError(problems)
+    return replace(campaign, documents=documents)
 
 
 def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = None) -> Campaign:
@@ -239,6 +246,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
+    documents = parse_documents(raw.get("documents", {}), p.add)
     cfg_as_of = raw.get("as_of")
     if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
         p.add("as_of", "应为日期，例如 2014-12-31")
@@ -267,6 +275,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         grades=grades,
         rubric=rubric,
         shortlist=shortlist,
+        documents=documents,
     )
 
 

@@ -13,6 +13,7 @@ from pipeline.forms import form_kinds
 from pipeline.read.inbox import read_inbox
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.common import atomic_outbox
+from pipeline.write.documents import write_documents
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
@@ -48,6 +49,7 @@ def run(inbox: Path, outbox: Path, campaign: Campaign,
         write_scorecard(staging, results.card, campaign)
         write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches, campaign)
         write_shortlist(staging, results.listed, results.missed, campaign)
+        write_documents(staging, results, campaign)
     return RunResult(assessment, campaign.as_of.isoformat(), status_counts(assessment.manifest), notices,
                      results_lines(results))
 
