@@ -188,7 +188,8 @@ def add_styles(doc: DocumentObject) -> None:
     tabs = put(note, "tabs", PPR)
     tab = OxmlElement("w:tab")
     tab.set(qn("w:val"), "right")
-    tab.set(qn("w:pos"), str(int(TEXT_WIDTH.twips) - NOTE_PT * 20))  # 印发日期 one character in from the right
+    # 印发日期 flush right: with the full 印发机关 name, a one-character right space leaves no gap between them
+    tab.set(qn("w:pos"), str(int(TEXT_WIDTH.twips)))
     tabs.append(tab)
 
 
@@ -370,7 +371,6 @@ def notice(doc: DocumentObject) -> None:
     closing(doc)
     attachment(doc, "chase", CHASE)
     attachment(doc, "parents", PARENTS)
-    blank(doc)
     imprint(doc)
 
 
@@ -389,7 +389,6 @@ def decision(doc: DocumentObject) -> None:
     blocks(doc, "body")
     closing(doc)
     attachment(doc, "honoured", HONOURED)
-    blank(doc)
     imprint(doc)
 
 

@@ -130,12 +130,12 @@ def share(value: float) -> str:
 
 
 def cn_date(day: dt.date) -> str:
-    """GB/T 9704-2012 writes dates in Arabic numerals without leading zeros."""
+    """GB/T 9704 writes dates in Arabic numerals without leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def cn_span(first: dt.date, last: dt.date) -> str:
-    """2014年12月1日至12月31日; the year is repeated only when it changes."""
+    """Y年12月1日至12月31日 (Y the year); the year is repeated only when it changes."""
     end = cn_date(last) if last.year != first.year else f"{last.month}月{last.day}日"
     return f"{cn_date(first)}至{end}"
 
@@ -158,7 +158,7 @@ def names(items: Iterable[str]) -> str:
 
 
 def period_label(period: str, campaign: Campaign) -> str:
-    """2014-06 → 6月, 2014Q3 → 第三季度; the year is said only when it is not the campaign's."""
+    """<year>-06 → 6月, <year>Q3 → 第三季度; the year is said only when it is not the campaign's."""
     year = int(period[:4])
     prefix = "" if year == campaign.year else f"{year}年"
     if "Q" in period:
@@ -167,7 +167,7 @@ def period_label(period: str, campaign: Campaign) -> str:
 
 
 def owed_label(kind: str, periods: Sequence[str], campaign: Campaign) -> str:
-    """(monthly, [2014-05, 2014-10]) → 5月、10月月检查; quarterly → 第二季度汇报."""
+    """(monthly, [<year>-05, <year>-10]) → 5月、10月月检查; quarterly → 第二季度汇报."""
     labels = names(period_label(p, campaign) for p in periods)
     return f"{labels}月检查" if kind == "monthly" else f"{labels}汇报"
 

@@ -1,6 +1,6 @@
 """outbox/公文/: the office's drafts as .docx (SPEC §11), poured into docxtpl templates.
 
-The text comes from `pipeline.consolidate.documents`; the layout (GB/T 9704-2012: page, fonts, red
+The text comes from `pipeline.consolidate.documents`; the layout (GB/T 9704: page, fonts, red
 header, page numbers) lives in the templates, shipped in `docx_templates/` (built by
 tools/make_docx_templates.py) or taken from the clerk's own folder (`[documents] template_dir`; a
 document whose template is not in that folder uses the shipped one). Output is byte-identical for the
