@@ -199,8 +199,8 @@ def test_fonts_of_title_body_and_headings_are_set_for_east_asian_text(year_end, 
                 seen.add("二级标题")
             else:
                 assert run_font(r) == expected, (style, r.text)
-        fmt = p.style.paragraph_format
-        assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY and fmt.line_spacing == Pt(28), style
+        for fmt in (p.style.paragraph_format, p.paragraph_format):  # in the style and on the paragraph
+            assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY and fmt.line_spacing == Pt(28), style
     assert {"公文标题", "公文正文"} <= seen
     if name != DECISION:  # a decision is plain paragraphs
         assert "一级标题" in seen

@@ -234,6 +234,10 @@ def page_number(paragraph: Paragraph, side: WD_ALIGN_PARAGRAPH, doc: DocumentObj
 def para(doc: DocumentObject, style: str, *runs: tuple[str, str]) -> Paragraph:
     """A paragraph of `style` whose runs (text, run style) carry the style's fonts directly."""
     paragraph = doc.add_paragraph(style=doc.styles[style])
+    line = STYLES[style].get("line", LINE)
+    if line is not None:  # also on the paragraph itself, as Word does when a clerk sets it by hand
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        paragraph.paragraph_format.line_spacing = line
     for text, run_style in runs:
         run = paragraph.add_run(text)
         spec = STYLES.get(run_style or style, {})

@@ -266,7 +266,7 @@ def compose_notice(results: Results, campaign: Campaign) -> Draft:
     inspected = not _frame(results, "督查记录").empty
     how = "，并采取定期和不定期方式开展了督查" if inspected else ""
     intro = (f"为及时掌握“一支部一品牌”创建活动进展情况，按照{docs.basis}“加强督促，分类指导”的要求，"
-             f"{docs.issuer_short}对各基层党组织月检查、季度汇报的报送情况进行了统计{how}。"
+             f"{docs.issuer_short}对各基层党组织的材料报送情况进行了统计{how}。"
              f"现将截至{as_of}的督查情况通报如下。")
     any_due = any(due_periods(k, campaign) for k in REPORT_TYPES)
     found = {"chase": _chase_table(results), "parents": _parent_table(results) if any_due else None}
@@ -497,9 +497,8 @@ def _posts(results: Results) -> list[tuple[str, str, str, str]]:
 def _not_applied(results: Results, campaign: Campaign) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(past their application deadline, not yet due)."""
     rows = results.not_applied.to_dict("records")
-    late = [r for r in rows if not isinstance(r.get("申报截止日"), dt.date) or r["申报截止日"] <= campaign.as_of]
-    waiting = [r for r in rows if r not in late]
-    return late, waiting
+    due = [not isinstance(r.get("申报截止日"), dt.date) or r["申报截止日"] <= campaign.as_of for r in rows]
+    return [r for r, d in zip(rows, due, strict=True) if d], [r for r, d in zip(rows, due, strict=True) if not d]
 
 
 def _status_sentence(results: Results, campaign: Campaign, status: str, verb: str) -> tuple[str, int]:
