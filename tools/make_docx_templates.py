@@ -128,7 +128,7 @@ STYLES: dict[str, dict[str, object]] = {
     "公文正文": {"id": "GWBody", "font": BODY_FONT, "first": 2, "align": WD_ALIGN_PARAGRAPH.JUSTIFY},
     "主送机关": {"id": "GWRecipients", "font": BODY_FONT},
     "公文标题": {"id": "GWTitle", "font": TITLE_FONT, "size": TITLE_PT, "align": WD_ALIGN_PARAGRAPH.CENTER},
-    "一级标题": {"id": "GWHeading1", "font": HEI, "first": 2},
+    "一级标题": {"id": "GWHeading1", "font": HEI, "first": 2, "keep": True},
     "发文机关标志": {"id": "GWMark", "font": TITLE_FONT, "size": MARK_PT, "colour": RED,
                   "align": WD_ALIGN_PARAGRAPH.CENTER, "line": Pt(44), "before": Pt(92), "scale": 75},
     "发文字号": {"id": "GWNumber", "font": BODY_FONT, "align": WD_ALIGN_PARAGRAPH.CENTER, "before": Pt(56)},
@@ -174,6 +174,8 @@ def add_styles(doc: DocumentObject) -> None:
             fmt.space_before = spec["before"]  # type: ignore[assignment]
         if spec.get("break"):
             fmt.page_break_before = True
+        if spec.get("keep"):  # a heading never ends a page
+            fmt.keep_with_next = True
         if any(k in spec for k in ("first", "right")):
             indent_chars(style, first=int(spec.get("first", 0)), right=int(spec.get("right", 0)))  # type: ignore[arg-type]
     lead = doc.styles.add_style("二级标题", WD_STYLE_TYPE.CHARACTER)
@@ -274,11 +276,15 @@ def head(doc: DocumentObject) -> None:
     tag(doc, "{%p endif %}")
 
 
-def blocks(doc: DocumentObject, name: str) -> None:
-    """The composed text: 一、 headings in 黑体; paragraphs with an optional （一） lead in 楷体."""
+def blocks(doc: DocumentObject, name: str, *, ends_text: bool = False) -> None:
+    """The composed text: 一、 headings in 黑体; paragraphs with an optional （一） lead in 楷体. When the
+    signature follows (`ends_text`), the last paragraph keeps with it: no page holds the signature alone."""
     tag(doc, f"{{%p for b in {name} %}}")
     tag(doc, "{%p if b.heading %}")
     para(doc, "一级标题", ("{{ b.text }}", ""))
+    if ends_text:
+        tag(doc, "{%p elif loop.last %}")
+        para(doc, "公文正文", ("{{ b.lead }}", "二级标题"), ("{{ b.text }}", "")).paragraph_format.keep_with_next = True
     tag(doc, "{%p else %}")
     para(doc, "公文正文", ("{{ b.lead }}", "二级标题"), ("{{ b.text }}", ""))
     tag(doc, "{%p endif %}")
@@ -287,15 +293,18 @@ def blocks(doc: DocumentObject, name: str) -> None:
 
 def closing(doc: DocumentObject) -> None:
     """附件说明, then 署名 and 成文日期."""
+    kept: list[Paragraph] = []
     tag(doc, "{%p if attachment_note %}")
-    blank(doc)
+    kept.append(para(doc, "公文正文", ("", "")))
     tag(doc, "{%p for line in attachment_note %}")
-    para(doc, "公文正文", ("{{ line }}", ""))
+    kept.append(para(doc, "公文正文", ("{{ line }}", "")))
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
-    blank(doc, 2)
-    para(doc, "发文机关署名", ("{{ signature }}", ""))
+    kept += [para(doc, "公文正文", ("", "")) for _ in range(2)]
+    kept.append(para(doc, "发文机关署名", ("{{ signature }}", "")))
     para(doc, "成文日期", ("{{ date }}", ""))
+    for paragraph in kept:  # the signature block and what leads to it stay on one page
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def imprint(doc: DocumentObject) -> None:
@@ -362,8 +371,8 @@ def attachment(doc: DocumentObject, name: str, columns: list[tuple[str, str, flo
 # (header, field of the row, width in points; each table's widths add up to the 442-pt text width)
 CHASE = [("序号", "no", 34), ("上级组织", "parent", 76), ("支部名称", "name", 100), ("缺报项", "owed", 102),
          ("联系人", "contact", 45), ("联系电话", "phone", 85)]
-PARENTS = [("序号", "no", 34), ("上级组织", "parent", 132), ("类型", "kind", 56), ("应报", "expected", 38),
-           ("实报", "sent", 38), ("按时", "on_time", 38), ("报送率", "rate", 53), ("按时率", "on_time_rate", 53)]
+PARENTS = [("序号", "no", 34), ("上级组织", "parent", 144), ("类型", "kind", 56), ("应报", "expected", 36),
+           ("实报", "sent", 36), ("按时", "on_time", 36), ("报送率", "rate", 50), ("按时率", "on_time_rate", 50)]
 LISTED = [("序号", "no", 34), ("支部名称", "name", 170), ("品牌名称", "brand", 130), ("总分", "total", 50),
           ("等次", "grade", 58)]
 HONOURED = [("序号", "no", 34), ("支部名称", "name", 230), ("品牌名称", "brand", 178)]
@@ -371,7 +380,7 @@ HONOURED = [("序号", "no", 34), ("支部名称", "name", 230), ("品牌名称"
 
 def notice(doc: DocumentObject) -> None:
     head(doc)
-    blocks(doc, "body")
+    blocks(doc, "body", ends_text=True)
     closing(doc)
     attachment(doc, "chase", CHASE)
     attachment(doc, "parents", PARENTS)
@@ -380,17 +389,17 @@ def notice(doc: DocumentObject) -> None:
 
 def publicity(doc: DocumentObject) -> None:
     head(doc)
-    blocks(doc, "body")
+    blocks(doc, "body", ends_text=True)  # the last paragraph leads into the list (or, with no list, the signature)
     tag(doc, "{%p if listed %}")
     table(doc, "listed", LISTED)
     tag(doc, "{%p endif %}")
-    blocks(doc, "closing")
+    blocks(doc, "closing", ends_text=True)
     closing(doc)
 
 
 def decision(doc: DocumentObject) -> None:
     head(doc)
-    blocks(doc, "body")
+    blocks(doc, "body", ends_text=True)
     closing(doc)
     attachment(doc, "honoured", HONOURED)
     imprint(doc)
