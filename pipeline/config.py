@@ -12,11 +12,13 @@ import functools
 import re
 import tomllib
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar
+
+from pipeline.config_documents import Documents, locate_templates, parse_documents
 
 RUBRIC_RULES: dict[str, dict[str, type]] = {
     # rule kind -> the parameters it accepts (besides item, max, rule)
@@ -44,7 +46,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist",
+    "matching", "grades", "rubric", "shortlist", "documents",
 }
 
 
@@ -107,6 +109,7 @@ class Campaign:
     grades: tuple[tuple[str, float], ...]
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
+    documents: Documents = field(default_factory=Documents)
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -215,7 +218,11 @@ def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> C
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_problem(path, text, str(exc))) from None
-    return build_campaign(raw, today, as_of)
+    campaign = build_campaign(raw, today, as_of)
+    documents, problems = locate_templates(campaign.documents, path.parent)
+    if problems:
+        raise ConfigError(problems)
+    return replace(campaign, documents=documents)
 
 
 # tomllib's messages, most specific first → what to put right, in the clerk's words.
@@ -277,6 +284,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
+    documents = parse_documents(raw.get("documents", {}), p.add)
     cfg_as_of = raw.get("as_of")
     if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
         p.add("as_of", "应为日期，例如 2014-12-31")
@@ -305,6 +313,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         grades=grades,
         rubric=rubric,
         shortlist=shortlist,
+        documents=documents,
     )
 
 

@@ -19,6 +19,7 @@ from pipeline.parse.file import FileReader
 from pipeline.read.inbox import read_inbox
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.common import atomic_outbox
+from pipeline.write.documents import replace_documents, write_documents
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
@@ -75,6 +76,7 @@ def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
         write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches,
                                 results.short_names, campaign)
         write_shortlist(staging, results.listed, results.missed, results.quota, campaign)
+        write_documents(staging, results, campaign)
     return notices
 
 
@@ -96,3 +98,9 @@ def results_lines(results: Results) -> tuple[str, ...]:
         f"需催报支部 {len(results.chase)} 个，未申报支部 {len(results.not_applied)} 个",
         f"参加考核支部 {len(results.card)} 个，表彰建议名单 {len(results.listed)} 个",
     )
+
+
+def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> list[Path]:
+    """`pipeline docs`: compute as the run does, then swap in a fresh outbox/公文/ only — for a clerk who edits
+    the templates or the [documents] wording; the drafts agree with a run's workbooks at the same as_of."""
+    return replace_documents(outbox, compute(inbox, campaign, progress).results, campaign)
