@@ -78,6 +78,8 @@ class FormKind:
     rules: tuple[str, ...] = ()  # cross-file rules (validate.rules.LINKED_RULES) run against the application
     series_rules: tuple[str, ...] = ()  # rules over a branch's accepted reports (validate.rules.SERIES_RULES)
     per_branch_template: bool = False  # `pipeline templates` writes one pre-filled copy per branch
+    prefill_fields: tuple[str, ...] = ()  # fields that copy copies from the branch's accepted application
+    prefill_tasks: str | None = None  # the table that copy lists the accepted application's tasks in
     schema: str = ""  # the module under schemas/ with the kind's own checks
     aliases: tuple[str, ...] = ()  # other title words branches write (季汇报表)
 
@@ -170,7 +172,7 @@ MONTHLY = FormKind(
     ),
     "填报日期", "检查月份", periods=MONTHS, report_type="月检查", dated_rows=("活动记录", "活动日期"),
     ledger_sheet="月检查", carried=("检查月份",), rules=("progress",), series_rules=("falling_progress",),
-    per_branch_template=True, schema="monthly",
+    per_branch_template=True, prefill_tasks="任务进度", schema="monthly",
     aliases=("月度检查表", "月检查情况表"),
 )
 
@@ -193,7 +195,8 @@ RECOGNITION = FormKind(
     "recognition", "认定申请表", "认定申请表",
     (*BRANCH_FIELDS, F("品牌名称", required=True), F("申请日期", "date", True),
      F("创建成效", required=True), F("示范作用"), F("佐证材料")),
-    (), "申请日期", ledger_sheet="认定申请", rules=("recognition",), per_branch_template=True, schema="recognition",
+    (), "申请日期", ledger_sheet="认定申请", rules=("recognition",), per_branch_template=True,
+    prefill_fields=("品牌名称",), schema="recognition",
     aliases=("认定申请",),
 )
 
