@@ -38,9 +38,9 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         show_default=True, help="活动参数文件")(func)
 
 
-def campaign_or_exit(config: Path, as_of: dt.date | None) -> Campaign:
+def campaign_or_exit(config: Path, as_of: dt.date | None, today: dt.date | None = None) -> Campaign:
     try:
-        campaign = load_campaign(config, today=dt.date.today(), as_of=as_of)
+        campaign = load_campaign(config, today=today or dt.date.today(), as_of=as_of)
     except ConfigError as err:
         fail(["活动参数有误，未运行：", *err.problems], EXIT_CONFIG)
         raise  # unreachable: fail() exits
@@ -94,13 +94,15 @@ def cli() -> None:
 @click.option("--outbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
               show_default=True, help="输出目录")
+@click.option("--today", "today", metavar="日期", callback=_date,
+              help="发文日期（退回通知的落款和重新报送期限由此起算），默认为当天")
 @config_options
-def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None, today: dt.date | None) -> None:
     from pipeline.run import run as run_pipeline
     from pipeline.summary import summary_lines
     from pipeline.write.documents import DocumentError
 
-    campaign = campaign_or_exit(config, as_of)
+    campaign = campaign_or_exit(config, as_of, today)
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:

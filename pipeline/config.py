@@ -46,7 +46,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist", "documents",
+    "matching", "grades", "rubric", "shortlist", "documents", "notice",
 }
 
 
@@ -91,6 +91,19 @@ class Shortlist:
     forbid_unrectified: bool = True
 
 
+NOTICE_KEYS: dict[str, type] = {"office": str, "resubmit_working_days": int, "contact": str, "phone": str}
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """[notice]: who signs the 退回通知, whom schools call, and how long they have to resubmit."""
+
+    office: str = "局党工委办公室（101 室）"
+    resubmit_working_days: int = 5
+    contact: str = ""  # blank: the notice leaves a line for the clerk to write on
+    phone: str = ""
+
+
 @dataclass(frozen=True)
 class Campaign:
     year: int
@@ -110,6 +123,8 @@ class Campaign:
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
     documents: Documents = field(default_factory=Documents)
+    notice: NoticeSettings = NoticeSettings()
+    today: dt.date | None = None  # the run date, passed in by the CLI: notices are dated by it, not by as_of
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -142,6 +157,16 @@ class Campaign:
         if founded is not None and founded > self.application.start:
             return max(self.application_deadline, self.roll(founded + dt.timedelta(days=30)))
         return self.application_deadline
+
+    @property
+    def issue_date(self) -> dt.date:
+        """The date a notice is issued: the run date (as_of when none was given)."""
+        return self.today or self.as_of
+
+    @property
+    def resubmit_deadline(self) -> dt.date:
+        """Resubmission is due within [notice] resubmit_working_days working days of the issue date."""
+        return add_workdays(self.issue_date, self.notice.resubmit_working_days)
 
     # ---- periods ---------------------------------------------------------------------------
     def periods_of(self, which: str | None) -> tuple[str, ...]:
@@ -185,6 +210,13 @@ def _days_in(day: dt.date) -> int:
 def next_workday(day: dt.date) -> dt.date:
     while not is_workday(day):
         day += dt.timedelta(days=1)
+    return day
+
+
+def add_workdays(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day after `day` (holiday calendar, make-up workdays included)."""
+    for _ in range(count):
+        day = next_workday(day + dt.timedelta(days=1))
     return day
 
 
@@ -283,6 +315,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     p.unknown(matching, "matching", {"prefixes", "fuzzy_accept", "fuzzy_margin"})
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
+    notice = _notice(p, raw.get("notice", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
     documents = parse_documents(raw.get("documents", {}), p.add)
     cfg_as_of = raw.get("as_of")
@@ -314,6 +347,8 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         rubric=rubric,
         shortlist=shortlist,
         documents=documents,
+        notice=notice,
+        today=today,
     )
 
 
@@ -416,6 +451,17 @@ def _shortlist(p: _Problems, table: dict[str, Any]) -> Shortlist:
     if not 0 < share <= 1:
         p.add("shortlist.quota_share", "名额比例应在 0 到 1 之间")
     return Shortlist(**values)
+
+
+def _notice(p: _Problems, table: dict[str, Any]) -> NoticeSettings:
+    p.unknown(table, "notice", set(NOTICE_KEYS))
+    values = {k: p.get(table, k, t, prefix="notice.") for k, t in NOTICE_KEYS.items() if k in table}
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items() if v is not None}
+    if "office" in values and not values["office"]:
+        p.add("notice.office", "发文单位不能为空")
+    if not 1 <= values.get("resubmit_working_days", 5) <= 60:
+        p.add("notice.resubmit_working_days", "重新报送期限应为 1 至 60 个工作日")
+    return NoticeSettings(**values)
 
 
 def _grades(p: _Problems, table: dict[str, Any]) -> tuple[tuple[str, float], ...]:

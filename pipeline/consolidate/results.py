@@ -48,7 +48,8 @@ def consolidate(assessment: Assessment, campaign: Campaign) -> Results:
     return Results(
         ledger=ledger, matrices=matrices, rates=cp.rate_table(matrices, campaign),
         by_parent=cp.rate_by_parent(matrices, campaign), overall=cp.overall_rates(matrices, campaign),
-        chase=cp.chase_list(roster, matrices, campaign), not_applied=cp.not_applied(roster, assessment, campaign),
+        chase=cp.chase_list(roster, matrices, campaign, cp.unopened_cells(assessment)),
+        not_applied=cp.not_applied(roster, assessment, campaign),
         card=card, details=details, listed=listed, missed=missed, quota=quota_of(listed, missed, campaign),
         notices=notices(assessment.issues, assessment.manifest, set(names.values()), committee),
         short_names={str(code): strip_prefixes(str(name), campaign.prefixes) for code, name in names.items()},
