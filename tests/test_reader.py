@@ -297,7 +297,7 @@ BAD = {
     "bad_empty.xlsx": (UNREADABLE, "0 字节"),
     "~$lock.xlsx": (IGNORED, "锁定文件"),
     "bad_readme.txt": (IGNORED, "不是电子表格"),
-    "bad_notice.docx": (IGNORED, "不是电子表格"),
+    "bad_notice.docx": (UNKNOWN, "表名"),  # a Word notice is read (SPEC §10), but it is no form
     "bad_unrelated.xlsx": (UNKNOWN, "模板"),
     "bad_blank.xlsx": (UNKNOWN, "空白"),
 }
