@@ -55,6 +55,7 @@ class FormKind:
     tables: tuple[TableSpec, ...]
     date_field: str | None  # the date that decides resubmissions and "received by as_of"
     period_field: str | None = None
+    attachment: str = ""  # the notice's 附件 number, printed above the Word form's title
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -115,14 +116,14 @@ _APPLICATION_COMMON = (
 APPLY_CREATE = FormKind(
     "apply_create", "品牌创建申报表", "申报表",
     (*_APPLICATION_COMMON, F("填报日期", "date", True)),
-    (TASKS,), "填报日期",
+    (TASKS,), "填报日期", attachment="附件2",
 )
 
 APPLY_IMPROVE = FormKind(
     "apply_improve", "品牌完善申报表", "申报表",
     (*_APPLICATION_COMMON, F("已有基础", required=True), F("完善重点", required=True),
      F("填报日期", "date", True)),
-    (TASKS,), "填报日期",
+    (TASKS,), "填报日期", attachment="附件1",
 )
 
 MONTHLY = FormKind(

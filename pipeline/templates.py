@@ -12,9 +12,11 @@ from pipeline.forms import FormKind, form_kinds
 from pipeline.validate.branches import build_roster
 from pipeline.write.common import safe_file_name
 from pipeline.write.forms import write_form
+from pipeline.write.word_forms import write_word_form
 
 BRANCH_FACTS = ("支部名称", "支部编码", "所在单位", "支部书记", "联系人", "联系电话", "党员人数")
 PER_BRANCH = ("apply_create", "apply_improve", "monthly", "quarterly", "recognition")
+WORD = ("apply_create", "apply_improve", "recognition")  # the notice's 附件 are forms filled in Word or WPS
 
 
 def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: Campaign) -> int:
@@ -27,6 +29,9 @@ def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: 
     for kind in kinds.values():
         write_form(blank / f"{kind.title}.xlsx", kind, {}, {}, created=created)
         count += 1
+        if kind.key in WORD:
+            write_word_form(blank / f"{kind.title}.docx", kind, {}, {}, created=created)
+            count += 1
     try:
         received = find_roster(roster_path, inbox, campaign)
     except RosterError:
@@ -38,8 +43,12 @@ def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: 
         folder.mkdir(parents=True, exist_ok=True)
         for key in PER_BRANCH:
             kind = kinds[key]
-            write_form(folder / f"{kind.title}.xlsx", kind, prefill(kind, row.to_dict()), {}, created=created)
+            values = prefill(kind, row.to_dict())
+            write_form(folder / f"{kind.title}.xlsx", kind, values, {}, created=created)
             count += 1
+            if key in WORD:
+                write_word_form(folder / f"{kind.title}.docx", kind, values, {}, created=created, branch=str(code))
+                count += 1
     return count
 
 
