@@ -9,7 +9,7 @@ from pipeline.assess import Assessment, Received, RosterError, assess
 from pipeline.config import Campaign
 from pipeline.forms import form_kinds
 from pipeline.issues import Issue
-from pipeline.read.inbox import inbox_files, read_file
+from pipeline.read.inbox import inbox_files, read_entry, read_file
 from pipeline.write.common import display_width
 
 
@@ -35,11 +35,13 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     rosters = [r for r in context if _is_roster(r)]
     received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
     received += [r for r in context if r.status is None and not _is_roster(r)]
-    for path in files:
-        item = read_file(path.as_posix(), path.read_bytes(), kinds, campaign)
-        if not _is_roster(item):
-            received.append(item)
-    return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))
+    shown: set[str] = set()
+    for path in files:  # an archive is checked member by member
+        for item in read_entry(path.as_posix(), path.read_bytes(), 0.0, kinds, campaign, {}):
+            shown.add(item.path)
+            if not _is_roster(item):
+                received.append(item)
+    return Checked(assess(received, kinds, campaign), frozenset(shown))
 
 
 def _is_roster(received: Received) -> bool:
@@ -66,9 +68,16 @@ def issue_table(checked: Checked) -> str:
         if not found:
             rows.append((m.文件, m.状态, "", "", m.说明 or "未发现问题", ""))
         for i in found:
-            rows.append((m.文件, m.状态, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.severity, i.message, i.fix))
+            rows.append((m.文件, m.状态, _where(i), i.severity, i.message, i.fix))
     widths = [max(display_width(r[c]) for r in rows) for c in range(len(rows[0]))]
     return "\n".join("  ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+
+def _where(found: Issue) -> str:
+    """Sheet!A1 for a workbook; a Word position (表格2 第3行第2列) names its table itself."""
+    if not found.cell:
+        return found.sheet
+    return f"{found.sheet}!{found.cell}" if found.cell[:1].isascii() else found.cell
 
 
 def _pad(text: str, width: int) -> str:

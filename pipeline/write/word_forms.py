@@ -42,8 +42,8 @@ LABEL_FONT, VALUE_FONT, LATIN_FONT = "宋体", "仿宋", "Times New Roman"
 BODY_PT, TITLE_PT, HEADING_PT = 12, 18, 16  # 小四, 小二, 三号
 LABEL_CM, VALUE_CM = 2.9, 5.1  # label | value | label | value = 16 cm: A4 less 2.5 cm margins
 BLANK_TASK_ROWS = 6
-WIDE_LABELS = frozenset({"支部名称", "所在单位", "品牌名称", "存在问题", "下月计划", "下季度打算", "示范作用", "佐证材料",
-                         "评审人"})
+WIDE_LABELS = frozenset({"支部名称", "所在单位", "品牌名称", "存在问题", "下月计划", "下季度打算", "示范作用",
+                         "佐证材料", "评审人"})  # whole-row values: long names and free text
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
