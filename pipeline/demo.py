@@ -829,15 +829,15 @@ Excel 文件（子文件夹、文件名不限）。
 
 def _archives(out: Path, packers: list[Branch], reports: dict[str, tuple[list[str], list[str]]],
               keep: str) -> list[str]:
-    """One school's monthly reports zipped as its folder (GBK names), another's quarterly reports in an
-    archive inside an archive; never the file the duplicate copy was made from."""
+    """One school's monthly reports zipped as its folder (GBK names), a school's quarterly reports in an
+    archive inside an archive (another school's when there is one); the duplicate's original stays loose."""
     said = []
-    candidates = [b for b in packers if reports[b.code][0] and keep not in reports[b.code][0]]
-    if candidates:
-        school = candidates[0]
-        rel = pack_school_folder(out, reports[school.code][0], school.school)
+    zipped = [b for b in packers if [r for r in reports[b.code][0] if r != keep]]
+    if zipped:
+        school = zipped[0]
+        rel = pack_school_folder(out, [r for r in reports[school.code][0] if r != keep], school.school)
         said.append(f"{school.school}把月检查表打包成压缩包发送（Windows 压缩，文件名为 GBK 编码）：{rel}")
-    nested = [b for b in packers if reports[b.code][1] and b not in candidates[:1]]
+    nested = sorted((b for b in packers if reports[b.code][1]), key=lambda b: b in zipped[:1])
     if nested:
         rel = pack_nested(out, reports[nested[0].code][1], nested[0].school)
         said.append(f"{nested[0].school}的压缩包里又套了一个压缩包（另有一张活动照片）：{rel}")
@@ -870,8 +870,9 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
     revised = {"application": spare[0:1], "monthly": spare[1:2], "quarterly": spare[2:3]}
     late = spare[3:3 + max(1, branches // 12)]
     last_day = spare[3 + len(late):4 + len(late)]
-    # Taken from the same shuffled list, so no draw changes and every other file stays as it was.
-    others = spare[4 + len(late):]
+    # Taken from the same shuffled list (never a revised or faulty branch), so no draw changes and every
+    # other file stays as it was.
+    others = spare[3:]
     word, packers = others[:max(1, branches // 12)], others[max(1, branches // 12):]
     inbox.word = {b.code for b in word}
 
