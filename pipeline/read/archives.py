@@ -20,7 +20,9 @@ import datetime as dt
 import io
 import lzma
 import re
+import shutil
 import stat
+import subprocess
 import tempfile
 import zipfile
 import zlib
@@ -43,9 +45,6 @@ RAR_MAGIC = b"Rar!\x1a\x07"
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1
 UNICODE_PATH_EXTRA = 0x7075  # Info-ZIP: the UTF-8 name beside a legacy one
-
-rarfile.USE_EXTRACT_HACK = False  # never let rarfile write member data to a temp file of its own
-
 
 @dataclass(frozen=True)
 class ArchiveLimits:
@@ -99,6 +98,7 @@ CORRUPT = "压缩包已损坏或不完整（可能传输中断），无法解压
 ENCRYPTED = "压缩包设置了密码，无法解压，请支部取消密码后重新打包发送（或直接发送文件）"
 UNSUPPORTED = "压缩包使用了程序不支持的压缩方式，无法解压，请支部改用 .zip 格式重新打包发送"
 NO_RAR_TOOL = "本机没有可解压 .rar 的工具（unar 或 bsdtar），无法解压；请解压后放入收件箱或改用 .zip"
+RAR_FAILED = "压缩包（.rar）已损坏或无法解压，请解压后放入收件箱或改用 .zip"
 MULTI_VOLUME = "分卷压缩包无法单独解压，请支部改用一个完整的 .zip 压缩包重新发送"
 
 
@@ -391,24 +391,34 @@ def _stamp(when: dt.datetime | None) -> float | None:
 
 
 # ---- rar -------------------------------------------------------------------------------------
+# rarfile reads the headers (names, sizes, flags) in pure Python; the members' bytes come from an external
+# tool writing them to a pipe, so they are counted as they stream, exactly like the zip and 7z members.
 
-def rar_tool() -> str | None:
-    """The external tool rarfile will use (unar, bsdtar, unrar or 7z), or None when none works."""
-    try:
-        setup = rarfile.tool_setup()
-    except rarfile.RarCannotExec:
-        return None
-    return str(setup.get_cmdline("check_cmd", None)[0])
+RAR_TOOLS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("unrar", ("p", "-inul", "-p-", "{archive}", "{member}")),
+    ("bsdtar", ("-x", "-O", "-f", "{archive}", "{member}")),
+    ("unar", ("-q", "-o", "-", "-i", "{archive}", "{index}")),  # by index: unar misses some Chinese names
+)
+
+
+def rar_tool() -> tuple[str, tuple[str, ...]] | None:
+    """The first external tool that can stream a .rar member (unrar, bsdtar, unar), or None."""
+    for name, args in RAR_TOOLS:
+        found = shutil.which(name)
+        if found:
+            return found, args
+    return None
 
 
 def _rar_members(data: bytes, budget: _Budget) -> Entries:
-    if rar_tool() is None:
+    tool = rar_tool()
+    if tool is None:
         raise ArchiveError(NO_RAR_TOOL)
     with tempfile.TemporaryDirectory(prefix="pinpai-rar-") as private:
         path = Path(private) / "archive.rar"
         path.write_bytes(data)
         try:
-            yield from _rar_read(path, budget)
+            yield from _rar_read(path, budget, tool)
         except ArchiveError:
             raise
         except rarfile.NeedFirstVolume:
@@ -416,14 +426,15 @@ def _rar_members(data: bytes, budget: _Budget) -> Entries:
         except rarfile.PasswordRequired:
             raise ArchiveError(ENCRYPTED) from None
         except (rarfile.Error, OSError, EOFError, ValueError):
-            raise ArchiveError(CORRUPT) from None
+            raise ArchiveError(RAR_FAILED) from None
 
 
-def _rar_read(path: Path, budget: _Budget) -> Entries:
+def _rar_read(path: Path, budget: _Budget, tool: tuple[str, tuple[str, ...]]) -> Entries:
     with rarfile.RarFile(str(path), charset="cp936") as rf:
         if rf.needs_password():
             raise ArchiveError(ENCRYPTED)
-        infos = [i for i in rf.infolist() if not i.is_dir()]
+        everything = rf.infolist()
+        infos = [i for i in everything if not i.is_dir()]
         names = _check_names([(i.filename, member_path(i.filename) or "") for i in infos])
         for info, name in zip(infos, names, strict=True):
             if info.is_symlink() or info.file_redir:
@@ -433,10 +444,20 @@ def _rar_read(path: Path, budget: _Budget) -> Entries:
             if info.volume > 0 or info.flags & rarfile.RAR_FILE_SPLIT_BEFORE:
                 raise ArchiveError(MULTI_VOLUME)
             budget.admit(name, info.file_size, info.compress_size)
-        for info, name in zip(infos, names, strict=True):
-            with rf.open(info) as fh:
-                body = _drain(fh, name, budget, info.compress_size)
-            stamp = info.mtime if isinstance(info.mtime, dt.datetime) else None
-            if stamp is None and info.date_time:
-                stamp = dt.datetime(*info.date_time)
-            yield name, body, _stamp(stamp)
+    program, args = tool
+    for info, name in zip(infos, names, strict=True):
+        fields = {"archive": str(path), "member": info.filename, "index": str(everything.index(info))}
+        command = [program, *(a.format(**fields) for a in args)]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              stdin=subprocess.DEVNULL) as proc:
+            try:
+                assert proc.stdout is not None
+                body = _drain(proc.stdout, name, budget, info.compress_size)  # type: ignore[arg-type]
+            finally:
+                proc.kill()
+        if info.CRC is not None and zlib.crc32(body) != info.CRC:
+            raise ArchiveError(RAR_FAILED)
+        stamp = info.mtime if isinstance(info.mtime, dt.datetime) else None
+        if stamp is None and info.date_time:
+            stamp = dt.datetime(*info.date_time)
+        yield name, body, _stamp(stamp)
