@@ -138,25 +138,24 @@ class _Budget:
         if self.count > limits.members:
             raise ArchiveError(f"压缩包中的文件超过 {limits.members} 个，未解压；请支部只发送报送材料")
         if declared is not None:
-            self._check_size(name, declared)
-            if self.total + declared > limits.total_bytes:
-                raise ArchiveError(self._too_big())
             inflated = compressed is not None and declared > limits.ratio * max(compressed, 1)
             if inflated and declared > limits.ratio_floor:
                 raise ArchiveError(self._bomb(name))
+            self._check_size(name, declared)
+            if self.total + declared > limits.total_bytes:
+                raise ArchiveError(self._too_big())
 
     def take(self, name: str, produced: int, chunk: int, compressed: int | None) -> None:
         """After each chunk: the member's and the archive's real sizes so far, and the ratio."""
         limits = self.limits
         self.total += chunk
+        inflated = compressed is not None and produced > limits.ratio * max(compressed, 1)
+        if (inflated and produced > limits.ratio_floor) or (
+                self.total > limits.ratio_floor and self.total > limits.ratio * self.archive_size):
+            raise ArchiveError(self._bomb(name))
         self._check_size(name, produced)
         if self.total > limits.total_bytes:
             raise ArchiveError(self._too_big())
-        inflated = compressed is not None and produced > limits.ratio * max(compressed, 1)
-        if inflated and produced > limits.ratio_floor:
-            raise ArchiveError(self._bomb(name))
-        if self.total > limits.ratio_floor and self.total > limits.ratio * self.archive_size:
-            raise ArchiveError(self._bomb(name))
 
     def _check_size(self, name: str, size: int) -> None:
         if size > self.limits.member_bytes:
@@ -394,15 +393,17 @@ def _stamp(when: dt.datetime | None) -> float | None:
 # rarfile reads the headers (names, sizes, flags) in pure Python; the members' bytes come from an external
 # tool writing them to a pipe, so they are counted as they stream, exactly like the zip and 7z members.
 
+# unar goes by index (by name it misses some Chinese names); bsdtar last: it takes a .rar whose members
+# are stored .xlsx files for a zip (it finds their zip directory) and then finds no such member.
 RAR_TOOLS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("unrar", ("p", "-inul", "-p-", "{archive}", "{member}")),
+    ("unar", ("-q", "-o", "-", "-i", "{archive}", "{index}")),
     ("bsdtar", ("-x", "-O", "-f", "{archive}", "{member}")),
-    ("unar", ("-q", "-o", "-", "-i", "{archive}", "{index}")),  # by index: unar misses some Chinese names
 )
 
 
 def rar_tool() -> tuple[str, tuple[str, ...]] | None:
-    """The first external tool that can stream a .rar member (unrar, bsdtar, unar), or None."""
+    """The first external tool that can stream a .rar member (unrar, unar, bsdtar), or None."""
     for name, args in RAR_TOOLS:
         found = shutil.which(name)
         if found:
