@@ -212,7 +212,8 @@ def fill(path: Path, values: dict[str, str], tasks: list[list[str]]) -> None:
 
 
 def test_filled_word_template_reads_back_with_zero_issues(tmp_path):
-    box = inbox_with(tmp_path, {})
+    box = tmp_path / "inbox"
+    f.roster(box, [f.branch("JN001", "江宁区实验小学党支部")])  # one branch: one pre-filled set
     templates = tmp_path / "模板"
     result = CliRunner().invoke(cli, ["templates", "--out", str(templates), "--inbox", str(box),
                                       "--config", str(f.CONFIG)])

@@ -55,7 +55,7 @@ from make_fixtures import template_bytes, template_forms  # noqa: E402
 
 from pipeline.demo_archives import PHOTO  # noqa: E402
 from pipeline.forms import APPLY_CREATE  # noqa: E402
-from pipeline.write.word_forms import shown, write_word_form  # noqa: E402
+from pipeline.write.word_forms import _repacked, shown, write_word_form  # noqa: E402
 from pipeline.write.forms import AUTHOR  # noqa: E402
 
 FORMS = template_forms()
@@ -72,6 +72,17 @@ def text(kind_key: str, label: str, table: str | None = None, row: int = 0) -> s
     spec = next(t for t in kind.tables if t.name == table)
     column = next(c for c in spec.columns if c.label == label)
     return shown(tables[table][row].get(label), column)
+
+
+def save(document: Document, path: Path) -> None:
+    """Fixed document and zip time stamps, so the fixture's bytes do not change from run to run."""
+    when = dt.datetime(*TIME)
+    props = document.core_properties
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
+    out = io.BytesIO()
+    document.save(out)
+    path.write_bytes(_repacked(out.getvalue(), when))
 
 
 def new_document(title: str) -> Document:
@@ -117,7 +128,7 @@ def word_apply_merged(path: Path) -> None:
     grid(document, rows, 6)
     document.add_paragraph("任务分解表")
     _tasks(document, k, ["序号", "任务内容", "承办人", "完成时限", "进度要求"])
-    document.save(path)
+    save(document, path)
 
 
 def _tasks(document: Document, k: str, header: list[str], extra: dict[str, list[str]] | None = None) -> None:
@@ -142,7 +153,7 @@ def word_monthly_inline(path: Path) -> None:
         header = list(spec.labels)
         body = [[text(k, h, table, i) for h in header] for i in range(len(FORMS[k][2][table]))]
         grid(document, [header, *body], len(header))  # type: ignore[list-item]
-    document.save(path)
+    save(document, path)
 
 
 def word_improve_two_row_header(path: Path) -> None:
@@ -159,7 +170,7 @@ def word_improve_two_row_header(path: Path) -> None:
           for i in range(len(FORMS[k][2]["任务分解"]))],
     ]
     grid(document, rows, 5)
-    document.save(path)
+    save(document, path)
 
 
 def word_apply_extra_columns(path: Path) -> None:
@@ -171,7 +182,7 @@ def word_apply_extra_columns(path: Path) -> None:
     document.add_paragraph("任务分解表")
     extra = {"责任领导": ["王建国", "王建国", "周海燕"], "备注": ["", "每月一次", ""]}
     _tasks(document, k, ["任务内容", "序号", "责任领导", "承办人", "完成时限", "进度要求", "备注"], extra)
-    document.save(path)
+    save(document, path)
 
 
 def word_simple(path: Path, k: str) -> None:
@@ -184,7 +195,7 @@ def word_simple(path: Path, k: str) -> None:
         header = list(spec.labels)
         body = [[text(k, h, spec.name, i) for h in header] for i in range(len(tables[spec.name]))]
         grid(document, [header, *body], len(header))  # type: ignore[list-item]
-    document.save(path)
+    save(document, path)
 
 
 def filled_template(path: Path) -> None:
