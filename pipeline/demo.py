@@ -4,8 +4,9 @@
 application, monthly checks, quarterly reports and recognition application, the committee's
 inspection records and the reviewers' score sheets, in the sub-folders and file names a clerk's
 inbox would have. As branches really send them, a few applications are Word forms, one school's
-monthly reports come as a zipped folder (GBK names) and one archive holds another (demo_archives.py). A handful of realistic mistakes are planted (each listed in `说明.txt`) so that
-the issue list and the send-back notices have something to show.
+monthly reports come as a zipped folder (GBK names) and one archive holds another (demo_archives.py).
+A handful of realistic mistakes are planted (each listed in `说明.txt`) so that the issue list and
+the send-back notices have something to show.
 
 Everything is drawn from one `random.Random(seed)` and every workbook's timestamps come from its
 own form date, so two runs with the same seed and campaign write byte-identical files.
