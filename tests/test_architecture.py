@@ -22,7 +22,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.assess",),
     ("pipeline.consolidate",),
     ("pipeline.write",),
-    ("pipeline.run", "pipeline.check", "pipeline.templates", "pipeline.demo", "pipeline.bench", "pipeline.summary"),
+    ("pipeline.run", "pipeline.check", "pipeline.templates", "pipeline.demo", "pipeline.demo_archives",
+     "pipeline.bench", "pipeline.summary"),
     ("pipeline.cli", "pipeline.cli_zh", "pipeline.__main__"),
 )
 
