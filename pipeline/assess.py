@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.config import Campaign
 from pipeline.forms import BY_ROW, BY_SIGNER, NEVER, FormKind
-from pipeline.issues import ERROR, Issue, issue
+from pipeline.issues import ERROR, Issue, issue, issue_order
 from pipeline.model import ACCEPTED, CODE, DUPLICATE, NAME, REJECTED, SUPERSEDED, ManifestRow, Received, RosterError
 from pipeline.parse.forms import Submission
 from pipeline.read.blocks import Cell
-from pipeline.validate import register, rules
+from pipeline.validate import knock_on, register, rules
+from pipeline.validate.attribution import Guess, unopened_files, unreadable_issue, unreadable_note
 from pipeline.validate.branches import Match, Roster, build_roster, match_branch, match_name
 from pipeline.validate.schema import validate_kind
 
@@ -53,6 +54,7 @@ class Assessment:
     accepted: dict[str, tuple[Filed, ...]]  # group → winners received by as_of
     rejected: tuple[Filed, ...]  # 退回 files received by as_of
     filed: dict[str, Filed] = field(default_factory=dict)  # path → every attributed submission
+    unopened: dict[str, Guess] = field(default_factory=dict)  # path of a 无法读取 file → whose its name says
 
 
 def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Campaign) -> Assessment:
@@ -63,16 +65,21 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     subs = [_attribute_rows(s, roster, campaign, issues) for s in subs]
     mtimes = {r.path: r.mtime for r in received}
     filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
-    _add_application_links(filed, issues, campaign)
+    _add_application_links(filed, issues, campaign, kinds)
     accepted, replaced = _accepted_by_group(_recount(filed, issues).values(), campaign)
     for found in [*_series_issues(accepted), *_standing_issues(accepted, roster, campaign)]:
         issues[found.file].append(found)  # warnings only: acceptance does not change
     filed = _recount(filed, issues)
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
+    unopened = unopened_files(received, roster, campaign, kinds)
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
-    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, replaced, campaign)
-    return Assessment(kinds, roster, manifest, tuple(_named(all_issues, filed)), accepted, rejected, filed)
+    all_issues += [unreadable_issue(r.path, r.reason, unopened[r.path].name)
+                   for r in received if r.path in unopened]
+    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, replaced, campaign,
+                         unopened)
+    ordered = sorted(_named(all_issues, filed), key=issue_order)
+    return Assessment(kinds, roster, manifest, tuple(ordered), accepted, rejected, filed, unopened)
 
 
 # ---- roster ----------------------------------------------------------------------------------
@@ -120,15 +127,29 @@ def _own_issues(subs: list[Submission], kinds: tuple[FormKind, ...]) -> dict[str
     return issues
 
 
-def _add_application_links(filed: dict[str, Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> None:
-    """Rules that need the branch's accepted application (the kind names them): task numbers, recognition."""
+def _add_application_links(filed: dict[str, Filed], issues: dict[str, list[Issue]], campaign: Campaign,
+                           kinds: tuple[FormKind, ...]) -> None:
+    """Rules that need the branch's accepted application (the kind names them): task numbers, recognition.
+    Without one, what they cannot check is reported once per file naming why; a sent-back application
+    says on its first error what it blocks."""
     applications = _winners([f for f in filed.values() if f.sub.kind.is_application], issues, campaign)
+    sent_back: dict[str, list[Filed]] = defaultdict(list)
+    for f in sorted(filed.values(), key=lambda f: (f.date or dt.date.min, f.mtime, f.file)):
+        if f.sub.kind.is_application and f.code and f.errors and _received_by(f, campaign):
+            sent_back[f.code].append(f)
     for f in filed.values():
         if not f.code:
             continue
         app = applications.get(f.code)
+        linked = rules.Application(app.sub) if app else knock_on.why_no_application(
+            [issues[r.file] for r in sent_back.get(f.code, [])])
         for rule in f.sub.kind.rules:
-            issues[f.file].extend(rules.LINKED_RULES[rule](f.sub, app.sub if app else None, campaign))
+            issues[f.file].extend(rules.LINKED_RULES[rule](f.sub, linked, campaign))
+    blocks = knock_on.blocked_text(kinds)
+    for code, refused in sent_back.items():
+        if code not in applications and blocks:
+            for r in refused:
+                issues[r.file] = knock_on.say_what_it_blocks(issues[r.file], blocks)
 
 
 def _recount(filed: dict[str, Filed], issues: dict[str, list[Issue]]) -> dict[str, Filed]:
@@ -270,7 +291,8 @@ def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
 # ---- manifest --------------------------------------------------------------------------------
 
 def _manifest(received: list[Received], roster_file: Received, roster_issues: list[Issue], branches: int,
-              filed: dict[str, Filed], replaced: dict[str, str], campaign: Campaign) -> tuple[ManifestRow, ...]:
+              filed: dict[str, Filed], replaced: dict[str, str], campaign: Campaign,
+              unopened: dict[str, Guess]) -> tuple[ManifestRow, ...]:
     rows: dict[str, ManifestRow] = {}
     for r in sorted(received, key=lambda r: r.path):
         if r is roster_file:
@@ -279,6 +301,10 @@ def _manifest(received: list[Received], roster_file: Received, roster_issues: li
                                        f"支部名册，共 {branches} 个支部，作为核对依据")
         elif r.path in filed:
             rows[r.path] = _filed_row(r, filed[r.path], replaced, campaign)
+        elif r.path in unopened:
+            guess = unopened[r.path]
+            rows[r.path] = ManifestRow(r.path, r.sha256, "", guess.code or "", guess.name or "", "", r.status or "",
+                                       1, 0, unreadable_note(r.reason, guess))
         else:
             kind = r.submission.kind.title if r.submission else ""
             rows[r.path] = ManifestRow(r.path, r.sha256, kind, "", "", "", r.status or "", 0, 0, r.reason)
@@ -305,25 +331,20 @@ def _filed_row(r: Received, f: Filed, replaced: dict[str, str], campaign: Campai
 
 
 def with_warnings(assessment: Assessment, found: Iterable[Issue]) -> Assessment:
-    """Warnings only known after scoring (a 通过 against the shortlist's criteria): listed after the
-    file's own issues and counted in its manifest row; no file's status changes."""
+    """Warnings only known after scoring (a 通过 against the shortlist's criteria): listed in the issues'
+    order and counted in their file's manifest row; no file's status changes."""
     extra: dict[str, list[Issue]] = defaultdict(list)
     for i in found:
         extra[i.file].append(i)
     if not extra:
         return assessment
-    by_file: dict[str, list[Issue]] = defaultdict(list)
-    for i in assessment.issues:
-        by_file[i.file].append(i)
-    order = list(by_file)  # the roster's issues first, then by path
-    for file in sorted(set(extra) - set(by_file)):
-        order.insert(next((n for n, known in enumerate(order) if n and known > file), len(order)), file)
-    issues = [i for file in order for i in [*by_file[file], *extra[file]]]
-    manifest = tuple(_more_warnings(row, len(extra[row.文件])) if row.文件 in extra else row
-                     for row in assessment.manifest)
     filed = {p: replace(f, warnings=f.warnings + len(extra[p])) if p in extra else f
              for p, f in assessment.filed.items()}
-    return replace(assessment, manifest=manifest, issues=tuple(_named(issues, filed)), filed=filed)
+    added = _named([i for more in extra.values() for i in more], filed)
+    issues = sorted([*assessment.issues, *added], key=issue_order)
+    manifest = tuple(_more_warnings(row, len(extra[row.文件])) if row.文件 in extra else row
+                     for row in assessment.manifest)
+    return replace(assessment, manifest=manifest, issues=tuple(issues), filed=filed)
 
 
 def _more_warnings(row: ManifestRow, more: int) -> ManifestRow:

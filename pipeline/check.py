@@ -10,8 +10,8 @@ from pipeline.config import Campaign
 from pipeline.forms import form_kinds
 from pipeline.issues import Issue
 from pipeline.model import ManifestRow, Received, RosterError
-from pipeline.parse.file import read_file
-from pipeline.read.inbox import inbox_files
+from pipeline.parse.file import FileReader, read_file
+from pipeline.read.inbox import inbox_files, read_entry
 from pipeline.write.common import display_width
 
 
@@ -34,12 +34,15 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     context = [read_file(f"{inbox.name}/{path.relative_to(inbox).as_posix()}", path.read_bytes(), kinds, campaign)
                for path in (inbox_files(inbox) if inbox.is_dir() and roster is None else [])
                if path.resolve() not in given]  # the inbox is read once: roster and context together
-    items = [read_file(path.as_posix(), path.read_bytes(), kinds, campaign) for path in files]
+    reader = FileReader(kinds, campaign)
+    items: list[Received] = []
+    for path in files:  # an archive is checked member by member
+        items += read_entry(path.as_posix(), path.read_bytes(), 0.0, reader, {})
     rosters = [r for r in items if _is_roster(r)] or [r for r in context if _is_roster(r)]  # a roster checked is used
     received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
     received += [r for r in context if r.status is None and not _is_roster(r)]
     received += [r for r in items if not _is_roster(r)]
-    return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))
+    return Checked(assess(received, kinds, campaign), frozenset(r.path for r in items))
 
 
 def _is_roster(received: Received) -> bool:
@@ -66,7 +69,7 @@ def issue_table(checked: Checked) -> str:
         if not found:
             rows.append((m.文件, m.状态, "", "", _no_problems(assessment, m), ""))
         for i in found:
-            rows.append((m.文件, m.状态, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.severity, i.message, i.fix))
+            rows.append((m.文件, m.状态, _where(i), i.severity, i.message, i.fix))
     widths = [max(display_width(r[c]) for r in rows) for c in range(len(rows[0]))]
     return "\n".join("  ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
@@ -75,6 +78,13 @@ def _no_problems(assessment: Assessment, row: ManifestRow) -> str:
     if any(k.master and k.title == row.类型 for k in assessment.kinds):
         return f"名册未发现问题，共 {len(assessment.roster.branches)} 个支部"
     return row.说明 or "未发现问题"
+
+
+def _where(found: Issue) -> str:
+    """Sheet!A1 for a workbook; a Word position (表格2 第3行第2列) names its table itself."""
+    if not found.cell:
+        return found.sheet
+    return f"{found.sheet}!{found.cell}" if found.cell[:1].isascii() else found.cell
 
 
 def _pad(text: str, width: int) -> str:

@@ -39,9 +39,9 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         show_default=True, help="活动参数文件")(func)
 
 
-def campaign_or_exit(config: Path, as_of: dt.date | None) -> Campaign:
+def campaign_or_exit(config: Path, as_of: dt.date | None, today: dt.date | None = None) -> Campaign:
     try:
-        campaign = load_campaign(config, today=dt.date.today(), as_of=as_of)
+        campaign = load_campaign(config, today=today or dt.date.today(), as_of=as_of)
     except ConfigError as err:
         fail(["活动参数有误，未运行：", *err.problems], EXIT_CONFIG)
         raise  # unreachable: fail() exits
@@ -95,12 +95,15 @@ def cli() -> None:
 @click.option("--outbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
               show_default=True, help="输出目录")
+@click.option("--today", "today", metavar="日期", callback=_date,
+              help="发文日期（退回通知的落款和重新报送期限由此起算），默认为当天")
 @config_options
-def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None, today: dt.date | None) -> None:
     from pipeline.run import run as run_pipeline
     from pipeline.summary import summary_lines
+    from pipeline.write.documents import DocumentError
 
-    campaign = campaign_or_exit(config, as_of)
+    campaign = campaign_or_exit(config, as_of, today)
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
@@ -108,8 +111,42 @@ def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
     except RosterError as err:
         fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
         return
+    except DocumentError as err:
+        fail(["公文模板有问题，输出目录未改动：", *err.problems], EXIT_CONFIG)
+        return
     for line in summary_lines(result, outbox):
         click.echo(line)
+
+
+@cli.command(options_metavar="[选项]",
+             help="只重新生成公文草稿（输出目录下的 公文/：督查情况通报、表彰建议名单公示、表彰决定代拟稿），"
+                  "统计口径与 run 相同，其他输出不改动。修改公文模板或 [documents] 参数后可用它快速查看效果。\n\n"
+                  "示例：pipeline docs --as-of 2014-12-31")
+@click.option("--inbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+              show_default=True, help="收件箱目录")
+@click.option("--outbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
+              show_default=True, help="输出目录（只改写其中的 公文/）")
+@config_options
+def docs(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+    from pipeline.run import regenerate_documents
+    from pipeline.write.documents import DocumentError
+
+    campaign = campaign_or_exit(config, as_of)
+    if not inbox.is_dir():
+        fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
+    try:
+        written = regenerate_documents(inbox, outbox, campaign, progress_bar("读取文件"))
+    except RosterError as err:
+        fail(["支部名册有问题，未生成公文：", *err.problems], EXIT_CONFIG)
+        return
+    except DocumentError as err:
+        fail(["公文模板有问题，公文/ 未改动：", *err.problems], EXIT_CONFIG)
+        return
+    click.echo(f"统计截止：{campaign.as_of.isoformat()}")
+    for path in written:
+        click.echo(f"已生成 {path}")
 
 
 @cli.command(options_metavar="[选项]",

@@ -12,11 +12,13 @@ import functools
 import re
 import tomllib
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar
+
+from pipeline.config_documents import Documents, locate_templates, parse_documents
 
 RUBRIC_RULES: dict[str, dict[str, type]] = {
     # rule kind -> the parameters it accepts (besides item, max, rule)
@@ -44,7 +46,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist", "recognition_valid_years",
+    "matching", "grades", "rubric", "shortlist", "documents", "notice", "recognition_valid_years",
 }
 
 
@@ -89,6 +91,19 @@ class Shortlist:
     forbid_unrectified: bool = True
 
 
+NOTICE_KEYS: dict[str, type] = {"office": str, "resubmit_working_days": int, "contact": str, "phone": str}
+
+
+@dataclass(frozen=True)
+class NoticeSettings:
+    """[notice]: who signs the 退回通知, whom schools call, and how long they have to resubmit."""
+
+    office: str = "局党工委办公室（101 室）"
+    resubmit_working_days: int = 5
+    contact: str = ""  # blank: the notice leaves a line for the clerk to write on
+    phone: str = ""
+
+
 @dataclass(frozen=True)
 class Campaign:
     year: int
@@ -108,6 +123,9 @@ class Campaign:
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
     recognition_valid_years: int = 2  # a brand recognised in year Y stays 有效 until 31 December of Y + this
+    documents: Documents = field(default_factory=Documents)
+    notice: NoticeSettings = NoticeSettings()
+    today: dt.date | None = None  # the run date, passed in by the CLI: notices are dated by it, not by as_of
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -140,6 +158,16 @@ class Campaign:
         if founded is not None and founded > self.application.start:
             return max(self.application_deadline, self.roll(founded + dt.timedelta(days=30)))
         return self.application_deadline
+
+    @property
+    def issue_date(self) -> dt.date:
+        """The date a notice is issued: the run date (as_of when none was given)."""
+        return self.today or self.as_of
+
+    @property
+    def resubmit_deadline(self) -> dt.date:
+        """Resubmission is due within [notice] resubmit_working_days working days of the issue date."""
+        return add_workdays(self.issue_date, self.notice.resubmit_working_days)
 
     # ---- periods ---------------------------------------------------------------------------
     def periods_of(self, which: str | None) -> tuple[str, ...]:
@@ -186,6 +214,13 @@ def next_workday(day: dt.date) -> dt.date:
     return day
 
 
+def add_workdays(day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day after `day` (holiday calendar, make-up workdays included)."""
+    for _ in range(count):
+        day = next_workday(day + dt.timedelta(days=1))
+    return day
+
+
 def is_workday(day: dt.date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
@@ -216,7 +251,11 @@ def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> C
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_problem(path, text, str(exc))) from None
-    return build_campaign(raw, today, as_of)
+    campaign = build_campaign(raw, today, as_of)
+    documents, problems = locate_templates(campaign.documents, path.parent)
+    if problems:
+        raise ConfigError(problems)
+    return replace(campaign, documents=documents)
 
 
 # tomllib's messages, most specific first → what to put right, in the clerk's words.
@@ -278,10 +317,12 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     p.unknown(matching, "matching", {"prefixes", "fuzzy_accept", "fuzzy_margin"})
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
+    notice = _notice(p, raw.get("notice", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
     valid_years = raw.get("recognition_valid_years", 2)
     if isinstance(valid_years, bool) or not isinstance(valid_years, int) or not 1 <= valid_years <= 10:
         p.add("recognition_valid_years", f"取值“{valid_years}”不对，应为 1 到 10 之间的整数（年）")
+    documents = parse_documents(raw.get("documents", {}), p.add)
     cfg_as_of = raw.get("as_of")
     if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
         p.add("as_of", f"应为日期，例如 {y}-12-31")
@@ -311,6 +352,9 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         rubric=rubric,
         shortlist=shortlist,
         recognition_valid_years=int(valid_years),
+        documents=documents,
+        notice=notice,
+        today=today,
     )
 
 
@@ -413,6 +457,17 @@ def _shortlist(p: _Problems, table: dict[str, Any]) -> Shortlist:
     if not 0 < share <= 1:
         p.add("shortlist.quota_share", "名额比例应在 0 到 1 之间")
     return Shortlist(**values)
+
+
+def _notice(p: _Problems, table: dict[str, Any]) -> NoticeSettings:
+    p.unknown(table, "notice", set(NOTICE_KEYS))
+    values = {k: p.get(table, k, t, prefix="notice.") for k, t in NOTICE_KEYS.items() if k in table}
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items() if v is not None}
+    if "office" in values and not values["office"]:
+        p.add("notice.office", "发文单位不能为空")
+    if not 1 <= values.get("resubmit_working_days", 5) <= 60:
+        p.add("notice.resubmit_working_days", "重新报送期限应为 1 至 60 个工作日")
+    return NoticeSettings(**values)
 
 
 def _grades(p: _Problems, table: dict[str, Any]) -> tuple[tuple[str, float], ...]:

@@ -3,8 +3,10 @@
 `generate_demo(out, branches, seed, campaign)` writes the committee's roster, each branch's
 application, monthly checks, quarterly reports and recognition application, the committee's
 inspection records and the reviewers' score sheets, in the sub-folders and file names a clerk's
-inbox would have. A handful of realistic mistakes are planted (each listed in `说明.txt`) so that
-the issue list and the send-back notices have something to show.
+inbox would have. As branches really send them, a few applications are Word forms, one school's
+monthly reports come as a zipped folder (GBK names) and one archive holds another (demo_archives.py).
+A handful of realistic mistakes are planted (each listed in `说明.txt`) so that the issue list and
+the send-back notices have something to show.
 
 Everything is drawn from one `random.Random(seed)` and every workbook's timestamps come from its
 own form date, so two runs with the same seed and campaign write byte-identical files.
@@ -25,6 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from pipeline.config import Campaign, is_workday
+from pipeline.demo_archives import pack_nested, pack_school_folder
 from pipeline.forms import (
     APPLY_CREATE,
     APPLY_IMPROVE,
@@ -39,6 +42,7 @@ from pipeline.forms import (
 )
 from pipeline.names import strip_prefixes
 from pipeline.write.forms import write_form
+from pipeline.write.word_forms import write_word_form
 
 # ---- vocabulary ------------------------------------------------------------------------------
 
@@ -284,12 +288,17 @@ class _Inbox:
         self.root = root
         self.counts: Counter[str] = Counter()
         self.mistakes: list[tuple[str, str]] = []
+        self.word: set[str] = set()  # codes of the branches that fill their application in Word
 
     def write(self, rel: str, kind: FormKind, values: dict[str, object],
               tables: dict[str, list[dict[str, object]]], when: dt.date, note: str = "") -> str:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_form(path, kind, values, tables, created=dt.datetime.combine(when, dt.time(9)), note=note)
+        created = dt.datetime.combine(when, dt.time(9))
+        if path.suffix == ".docx":
+            write_word_form(path, kind, values, tables, created=created, branch=str(values.get("支部编码") or ""))
+        else:
+            write_form(path, kind, values, tables, created=created, note=note)
         self._touch(path, when)
         self.counts[kind.key] += 1
         return rel
@@ -571,6 +580,8 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
     if faults.get("placeholder") is b:
         values["保障措施"] = "略"
     rel = _file_name(b, kind.title)
+    if b.code in inbox.word:
+        rel = rel.removesuffix(".xlsx") + ".docx"
     written = inbox.write(f"申报/{rel}", kind, values, {"任务分解": _task_rows(rng, tasks)}, filed)
     for fault, what in (("long_brand", f"品牌名称超过 10 个字（“{brand}”）"),
                         ("collective_owner", "任务分解表第 2 项承办人写作“全体党员”"),
@@ -690,8 +701,9 @@ def _publicity(rng: random.Random, b: Branch, quarter: str, filed: dt.date) -> l
 
 
 def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Application, campaign: Campaign,
-                    faults: dict[str, Branch], revise_quarter: str | None) -> None:
+                    faults: dict[str, Branch], revise_quarter: str | None) -> list[str]:
     """One 季度汇报表 per quarter the branch owes; the misspelled branch name sits in one of them."""
+    written = []
     typo_quarter = campaign.quarters[min(1, len(campaign.quarters) - 1)]
     for quarter in campaign.quarters:
         typo = faults.get("misspelled") is b and quarter == typo_quarter
@@ -711,6 +723,7 @@ def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Applicati
         title = f"第{_cn(int(quarter[-1]))}季度汇报表"
         folder = f"季度汇报/{quarter[:4]}年第{_cn(int(quarter[-1]))}季度"
         rel = inbox.write(f"{folder}/{_file_name(b, title)}", QUARTERLY, values, tables, filed)
+        written.append(rel)
         if typo:
             inbox.flag(f"支部名称写错（“{name}”，应为“{b.name}”），未填支部编码", rel)
         if quarter == revise_quarter:
@@ -718,6 +731,7 @@ def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Applicati
             values["填报日期"] = filed
             tables["宣传报道"] = tables["宣传报道"] + _publicity(rng, b, quarter, filed)[:1]
             inbox.write(f"{folder}/{_file_name(b, title + '（修改版）')}", QUARTERLY, values, tables, filed)
+    return written
 
 
 # ---- recognition -----------------------------------------------------------------------------
@@ -812,7 +826,7 @@ Excel 文件（子文件夹、文件名不限）。
   认定申请/       认定申请表
   督查/           局党工委督查记录表
   评审/           评审专家评分表
-  邮件附件/       从邮箱重复下载的附件（与其他文件内容完全相同）
+  邮件附件/       从邮箱下载的附件：重复下载的文件（与其他文件内容完全相同），学校打包发送的压缩包
 
 样例中有意设置的问题（用于演示问题清单和退回通知）：
 {mistakes}
@@ -821,9 +835,29 @@ Excel 文件（子文件夹、文件名不限）。
 """
 
 
-def write_readme(out: Path, branches: int, seed: int, mistakes: list[tuple[str, str]]) -> None:
+def _archives(out: Path, packers: list[Branch], reports: dict[str, tuple[list[str], list[str]]],
+              keep: str) -> list[str]:
+    """One school's monthly reports zipped as its folder (GBK names), a school's quarterly reports in an
+    archive inside an archive (another school's when there is one); the duplicate's original stays loose."""
+    said = []
+    zipped = [b for b in packers if [r for r in reports[b.code][0] if r != keep]]
+    if zipped:
+        school = zipped[0]
+        rel = pack_school_folder(out, [r for r in reports[school.code][0] if r != keep], school.school)
+        said.append(f"{school.school}把月检查表打包成压缩包发送（Windows 压缩，文件名为 GBK 编码）：{rel}")
+    nested = sorted((b for b in packers if reports[b.code][1]), key=lambda b: b in zipped[:1])
+    if nested:
+        rel = pack_nested(out, reports[nested[0].code][1], nested[0].school)
+        said.append(f"{nested[0].school}的压缩包里又套了一个压缩包（另有一张活动照片）：{rel}")
+    return said
+
+
+def write_readme(out: Path, branches: int, seed: int, mistakes: list[tuple[str, str]],
+                 extras: tuple[str, ...] | list[str] = ()) -> None:
     lines = "\n".join(f"  - {what}：{rel}" for what, rel in mistakes)
     text = README.format(branches=branches, seed=seed, mistakes=lines)
+    if extras:
+        text += "\n不是单个 Excel 文件的材料（程序同样读取）：\n" + "\n".join(f"  * {line}" for line in extras) + "\n"
     (out / "说明.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
 
 
@@ -847,6 +881,11 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign,
     revised = {"application": spare[0:1], "monthly": spare[1:2], "quarterly": spare[2:3]}
     late = spare[3:3 + max(1, branches // 12)]
     last_day = spare[3 + len(late):4 + len(late)]
+    # Taken from the same shuffled list (never a revised or faulty branch), so no draw changes and every
+    # other file stays as it was.
+    others = spare[3:]
+    word, packers = others[:max(1, branches // 12)], others[max(1, branches // 12):]
+    inbox.word = {b.code for b in word}
 
     out.mkdir(parents=True, exist_ok=True)
     write_roster(inbox, roster, campaign)
@@ -855,11 +894,13 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign,
         timing = "late" if b in late else "last_day" if b in last_day else "normal"
         apps[b.code] = write_application(inbox, rng, b, campaign, faults, timing, b in revised["application"])
     monthly: list[str] = []
+    reports: dict[str, tuple[list[str], list[str]]] = {}  # code → (monthly, quarterly) files
     for b in roster:
         revise_month = campaign.months[min(1, len(campaign.months) - 1)] if b in revised["monthly"] else None
-        monthly += write_monthly(inbox, rng, b, apps[b.code], campaign, faults, revise_month)
+        months = write_monthly(inbox, rng, b, apps[b.code], campaign, faults, revise_month)
+        monthly += months
         revise_quarter = campaign.quarters[len(campaign.quarters) // 2] if b in revised["quarterly"] else None
-        write_quarterly(inbox, rng, b, apps[b.code], campaign, faults, revise_quarter)
+        reports[b.code] = (months, write_quarterly(inbox, rng, b, apps[b.code], campaign, faults, revise_quarter))
         write_recognition(inbox, rng, b, apps[b.code], campaign)
     write_unknown(inbox, rng, campaign)
     write_inspections(inbox, rng, roster, campaign)
@@ -869,5 +910,7 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign,
         copy = f"邮件附件/{Path(original).name}"
         inbox.copy(original, copy, MONTHLY, campaign.period_bounds(campaign.months[-1])[1])
         inbox.flag(f"与 {original} 内容完全相同的重复文件", copy)
-    write_readme(out, branches, seed, inbox.mistakes)
+    extras = [f"{b.school}用 Word 填写申报表（.docx）" for b in word]
+    extras += _archives(out, packers, reports, original if monthly else "")
+    write_readme(out, branches, seed, inbox.mistakes, extras)
     return {k.key: inbox.counts[k.key] for k in form_kinds(campaign) if inbox.counts[k.key]}

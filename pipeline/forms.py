@@ -90,6 +90,8 @@ class FormKind:
     # The committee's standing register from earlier campaigns: a row whose branch has left the roster is
     # kept (警告, not 错误), and this year's applications are checked against its 有效 brands.
     standing: bool = False
+    attachment: str = ""  # the notice's 附件 number, printed above the Word form's title
+    word_template: bool = False  # `pipeline templates` also writes it as a Word form (the notice's 附件)
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -148,19 +150,19 @@ _APPLICATION_COMMON = (
 )
 
 _APPLICATION: dict[str, Any] = {"group": "application", "ledger_sheet": "申报", "per_branch_template": True,
-                                "schema": "application"}
+                                "word_template": True, "schema": "application"}
 
 APPLY_CREATE = FormKind(
     "apply_create", "品牌创建申报表", "申报表",
     (*_APPLICATION_COMMON, F("填报日期", "date", True)),
-    (TASKS,), "填报日期", **_APPLICATION, application_type="创建",
+    (TASKS,), "填报日期", **_APPLICATION, application_type="创建", attachment="附件2",
 )
 
 APPLY_IMPROVE = FormKind(
     "apply_improve", "品牌完善申报表", "申报表",
     (*_APPLICATION_COMMON, F("已有基础", required=True), F("完善重点", required=True),
      F("填报日期", "date", True)),
-    (TASKS,), "填报日期", **_APPLICATION, application_type="完善",
+    (TASKS,), "填报日期", **_APPLICATION, application_type="完善", attachment="附件1",
 )
 
 MONTHLY = FormKind(
@@ -204,7 +206,7 @@ RECOGNITION = FormKind(
     (*BRANCH_FIELDS, F("品牌名称", required=True), F("申请日期", "date", True),
      F("创建成效", required=True), F("示范作用"), F("佐证材料")),
     (), "申请日期", ledger_sheet="认定申请", rules=("recognition",), per_branch_template=True,
-    prefill_fields=("品牌名称",), schema="recognition",
+    prefill_fields=("品牌名称",), word_template=True, schema="recognition",
     aliases=("认定申请",),
 )
 

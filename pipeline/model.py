@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # typing only: the parse layer sits above this one
 # Manifest statuses (SPEC §8). The first four are decided by assessment, the last three by reading.
 ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE = "受理", "退回", "被替代", "重复"
 UNREADABLE, UNKNOWN, IGNORED = "无法读取", "无法识别", "忽略"
-STATUSES = (ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE, UNREADABLE, UNKNOWN, IGNORED)
+EXPANDED = "已解压"  # an archive opened like a folder: its members have rows of their own
+STATUSES = (ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE, UNREADABLE, UNKNOWN, IGNORED, EXPANDED)
 
 CODE, NAME = "支部编码", "支部名称"  # columns added to table rows matched per row
 

@@ -20,6 +20,7 @@ from pipeline.read.inbox import read_inbox
 from pipeline.validate.register import VALID
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.common import atomic_outbox
+from pipeline.write.documents import replace_documents, write_documents
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
@@ -81,6 +82,7 @@ def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
         write_shortlist(staging, results.listed, results.missed, results.quota, campaign)
         write_acceptance(staging, results.recognition.acceptance, campaign)
         write_register(staging, results.recognition, campaign)
+        write_documents(staging, results, campaign, results.passed)
     return notices
 
 
@@ -111,3 +113,10 @@ def register_line(results: Results) -> str:
     if not results.decision_received:
         return f"品牌认定名册 {len(register)} 条（有效 {valid} 条）；尚未收到审核验收结论，本次未新增认定"
     return f"品牌认定名册 {len(register)} 条（有效 {valid} 条），本年度审核验收通过 {len(results.recognised)} 个"
+
+
+def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> list[Path]:
+    """`pipeline docs`: compute as the run does, then swap in a fresh outbox/公文/ only — for a clerk who edits
+    the templates or the [documents] wording; the drafts agree with a run's workbooks at the same as_of."""
+    results = compute(inbox, campaign, progress).results
+    return replace_documents(outbox, results, campaign, results.passed)

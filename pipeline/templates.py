@@ -18,6 +18,7 @@ from pipeline.run import read_all
 from pipeline.write.common import safe_file_name
 from pipeline.write.forms import write_form
 from pipeline.write.template_aids import template_aids
+from pipeline.write.word_forms import write_word_form
 
 BRANCH_FACTS = ("支部名称", "支部编码", "所在单位", "支部书记", "联系人", "联系电话", "党员人数")
 
@@ -39,6 +40,9 @@ def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: 
     for kind in kinds.values():
         write_form(blank / f"{kind.title}.xlsx", kind, {}, {}, created=created, aids=template_aids(kind, campaign))
         count += 1
+        if kind.word_template:
+            write_word_form(blank / f"{kind.title}.docx", kind, {}, {}, created=created)
+            count += 1
     try:
         assessment = inbox_assessment(roster_path, inbox, campaign)
     except RosterError as err:
@@ -57,6 +61,9 @@ def write_templates(out: Path, roster_path: Path | None, inbox: Path, campaign: 
             write_form(folder / f"{kind.title}.xlsx", kind, values, task_rows(kind, application),
                        created=created, aids=template_aids(kind, campaign))
             count += 1
+            if kind.word_template:
+                write_word_form(folder / f"{kind.title}.docx", kind, values, {}, created=created, branch=str(code))
+                count += 1
         branches += 1
     return Written(count, branches)
 

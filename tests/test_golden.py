@@ -23,7 +23,7 @@ UPDATE = os.environ.get("PINPAI_UPDATE_GOLDEN") == "1"
 @pytest.fixture(scope="module")
 def outbox(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("golden") / "outbox"
-    code, text = f.run_cli(f.ROOT / "inbox", out, "--as-of", "2014-12-31")
+    code, text = f.run_cli(f.ROOT / "inbox", out, "--as-of", "2014-12-31", "--today", "2015-01-05")
     assert code == 0, text
     return out
 

@@ -1,8 +1,10 @@
 """The shipped sample inbox through the real CLI, every output read back as the clerk would."""
 
 import datetime as dt
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import factory as f
@@ -30,12 +32,42 @@ def rows(path: Path, sheet: str, header_first: str) -> list[dict[str, object]]:
     return [dict(zip(names[:width], r, strict=True)) for r in body if any(v not in (None, "") for v in r)]
 
 
-def test_manifest_lists_every_sample_file_once(outbox):
+def members(rel: str, data: bytes) -> list[str]:
+    """An archive's members as `<archive>/<member>`, nested archives too (names GBK unless flagged UTF-8)."""
+    if not data.startswith(b"PK\x03\x04") or rel.endswith((".xlsx", ".docx")):
+        return []
+    out = []
+    with zipfile.ZipFile(io.BytesIO(data), metadata_encoding="cp936") as zf:
+        for info in zf.infolist():
+            name = f"{rel}/{info.filename}"
+            out += [name, *members(name, zf.read(info))]
+    return out
+
+
+def test_manifest_lists_every_sample_file_and_archive_member_once(outbox):
     manifest = json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
     listed = [r["文件"] for r in manifest["files"]]
-    on_disk = sorted(p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*") if p.is_file())
-    assert sorted(listed) == on_disk and len(set(listed)) == len(listed)
-    assert len(rows(outbox / "收件清单.xlsx", "收件清单", "文件")) == len(on_disk)
+    on_disk = [p.relative_to(SAMPLE).as_posix() for p in SAMPLE.rglob("*") if p.is_file()]
+    inside = [m for rel in on_disk for m in members(rel, (SAMPLE / rel).read_bytes())]
+    assert len(inside) >= 10  # the sample ships a zipped school folder and a nested archive
+    assert sorted(listed) == sorted(on_disk + inside) and len(set(listed)) == len(listed)
+    assert len(rows(outbox / "收件清单.xlsx", "收件清单", "文件")) == len(listed)
+    status = {r["文件"]: r for r in manifest["files"]}
+    archives = [p for p in on_disk if p.endswith(".zip")]
+    assert archives and all(status[a]["状态"] == "已解压" for a in archives)
+    nested = [m for m in inside if m.endswith(".zip")]
+    assert nested and all(status[n]["状态"] == "已解压" for n in nested)
+    assert all(status[m]["状态"] == "受理" for m in inside if m.endswith(".xlsx"))
+
+
+def test_word_applications_in_the_sample_are_accepted(outbox):
+    manifest = json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
+    word = [r for r in manifest["files"] if r["文件"].endswith(".docx")]
+    assert len(word) == 3
+    applications = ("品牌创建申报表", "品牌完善申报表")
+    assert all(r["状态"] == "受理" and r["类型"] in applications and r["支部编码"] for r in word)
+    ledger = rows(outbox / "汇总台账.xlsx", "申报", "支部编码")
+    assert {r["来源文件"] for r in ledger} >= {r["文件"] for r in word}
 
 
 @pytest.mark.parametrize(("file_part", "field", "level"), [

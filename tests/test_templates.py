@@ -241,5 +241,7 @@ def test_without_a_roster_only_blank_templates_and_the_next_step_is_said(tmp_pat
                                       "--config", str(f.CONFIG)])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "模板" / "各支部").exists()
-    assert len(list((tmp_path / "模板" / "空白模板").iterdir())) == len(kinds())
+    blank = sorted(p.name for p in (tmp_path / "模板" / "空白模板").iterdir())
+    assert blank == sorted([*(f"{k.title}.xlsx" for k in kinds().values()),
+                            *(f"{k.title}.docx" for k in kinds().values() if k.word_template)])
     assert "支部名册.xlsx" in result.stderr and "再运行一次" in result.stderr

@@ -42,6 +42,13 @@ class Recognition:
     acceptance: pd.DataFrame  # 审核验收表 for the committee, pre-filled (decisions received so far included)
     warnings: tuple[Issue, ...]  # found only now that the scores are known: listed on the committee's files
 
+    @classmethod
+    def nothing(cls) -> Recognition:
+        """No register and no decision (a `Results` built by hand)."""
+        empty = pd.DataFrame(columns=list(COLUMNS), dtype=object)
+        return cls(empty, empty.reindex(columns=list(RECOGNISED)), empty, False,
+                   pd.DataFrame(columns=list(ACCEPTANCE_COLUMNS), dtype=object), ())
+
 
 def recognition(standing: dict[str, pd.DataFrame], card: pd.DataFrame, missed: pd.DataFrame,
                 applied: set[str], reasons: Reasons, assessment: Assessment, campaign: Campaign) -> Recognition:

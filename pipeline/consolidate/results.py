@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -34,7 +34,7 @@ class Results:
     quota: Quota
     notices: tuple[Notice, ...]
     short_names: dict[str, str]  # 支部编码 → the name without the configured prefixes (sheet tabs)
-    recognition: Recognition  # SPEC §12: the register, this campaign's recognised brands, the 审核验收表
+    recognition: Recognition = field(default_factory=Recognition.nothing)  # SPEC §12: register, 审核验收表
 
     @property
     def recognised(self) -> pd.DataFrame:
@@ -47,12 +47,11 @@ class Results:
         """Whether a 审核验收表 with a decision dated by as_of was received."""
         return self.recognition.decided
 
-    def award_list(self) -> pd.DataFrame:
-        """Whom 表彰决定（代拟稿） names (SPEC §11, §12): the branches the 审核验收 passed once the committee's
-        decision is in, the shortlist before that. Columns 支部编码, 支部名称, 品牌名称 (+ 认定编号)."""
-        if self.decision_received:
-            return self.recognised[["支部编码", "支部名称", "品牌名称", "认定编号"]].reset_index(drop=True)
-        return self.listed[["支部编码", "支部名称", "品牌名称"]].reset_index(drop=True)
+    @property
+    def passed(self) -> pd.DataFrame | None:
+        """Whom 表彰决定（代拟稿） names (SPEC §11, §12): the new register rows once the committee's decision is
+        in; None before that, and the decision lists the shortlist."""
+        return self.recognised if self.decision_received else None
 
 
 def consolidate(assessment: Assessment, campaign: Campaign) -> Results:
@@ -74,7 +73,8 @@ def consolidate(assessment: Assessment, campaign: Campaign) -> Results:
     return Results(
         ledger=ledger, matrices=matrices, rates=cp.rate_table(matrices, campaign),
         by_parent=cp.rate_by_parent(matrices, campaign), overall=cp.overall_rates(matrices, campaign),
-        chase=cp.chase_list(roster, matrices, campaign), not_applied=cp.not_applied(roster, assessment, campaign),
+        chase=cp.chase_list(roster, matrices, campaign, cp.unopened_cells(assessment)),
+        not_applied=cp.not_applied(roster, assessment, campaign),
         card=card, details=details, listed=listed, missed=missed, quota=quota_of(listed, missed, campaign),
         notices=notices(assessment.issues, assessment.manifest, set(names.values()), committee),
         short_names={str(code): strip_prefixes(str(name), campaign.prefixes) for code, name in names.items()},

@@ -13,8 +13,8 @@ from pipeline.forms import FormKind
 from pipeline.model import IGNORED, UNKNOWN, UNREADABLE, Received
 from pipeline.parse.forms import parse_form
 from pipeline.read.blocks import detect_kind, read_form
+from pipeline.read.formats import open_file
 from pipeline.read.inbox import skip_reason
-from pipeline.read.workbook import open_workbook
 
 
 def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign,
@@ -24,7 +24,7 @@ def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Camp
     reason = skip_reason(rel)
     if reason:
         return Received(rel, sha, 0.0, IGNORED, reason)
-    opened = open_workbook(rel, data)
+    opened = open_file(rel, data)
     if opened.status:
         return Received(rel, sha, 0.0, opened.status, opened.reason)
     kind = detect_kind(opened.sheets, kinds)

@@ -12,7 +12,7 @@ from pipeline.config import Campaign
 from pipeline.forms import FieldSpec, FormKind, TableSpec
 from pipeline.issues import Issue, issue
 from pipeline.parse import values as v
-from pipeline.read.blocks import Cell, RawForm, RawTable, a1
+from pipeline.read.blocks import Cell, RawForm, RawTable
 
 CELLS = "_cells"  # object column: label -> Cell, so any later check can name its cell
 FILE = "_file"
@@ -95,8 +95,7 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
             columns = "、".join(spec.required_labels)
             issues.append(issue("table-missing", file, spec.sheet, "", spec.name, columns=columns))
         elif table is not None and len(_filled(spec, table)) < spec.min_rows:
-            first = a1(table.header_row, min(table.columns.values()))  # the first cell under the header
-            issues.append(issue("table-empty", file, table.sheet, first, spec.name))
+            issues.append(issue("table-empty", file, table.sheet, table.first_ref, spec.name))
         tables[spec.name] = _table_frame(spec, table, file, campaign, issues, unparsed)
     return Submission(file, kind, record, cells, tables, tuple(issues), frozenset(unparsed))
 

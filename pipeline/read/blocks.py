@@ -34,6 +34,7 @@ class RawTable:
     columns: dict[str, int]  # known label -> 0-based column
     extras: dict[str, int]  # unknown header text -> 0-based column
     rows: tuple[tuple[int, dict[str, Cell]], ...]  # (Excel row, label -> cell), extras included
+    first_ref: str = ""  # the first cell under the header, named the grid's way (A3, 表格2 第2行第1列)
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,6 @@ class RawForm:
     kind: FormKind
     fields: dict[str, Cell]  # label -> value cell (empty value when the label has nothing beside it)
     tables: dict[str, RawTable | None] = field(default_factory=dict)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based row and column → an A1 reference."""
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 def cell_text(value: object) -> str:
@@ -136,8 +128,8 @@ def _find_fields(sheets: list[Sheet], kind: FormKind,
                     continue
                 if not inline:
                     found[label] = _value_right_of(sheet, r, c, wanted)
-                elif not any(cell.sheet == sheet.name and cell.ref == a1(r, c) for cell in found.values()):
-                    found[label] = Cell(rest, sheet.name, a1(r, c))
+                elif not any(cell.sheet == sheet.name and cell.ref == sheet.ref(r, c) for cell in found.values()):
+                    found[label] = Cell(rest, sheet.name, sheet.ref(r, c))
             if len(found) == len(wanted):
                 return found
     return found
@@ -173,8 +165,8 @@ def _value_right_of(sheet: Sheet, r: int, c: int, labels: set[str]) -> Cell:
             continue
         if isinstance(value, str) and _label_in(value, labels)[0]:
             break  # the next label: this one was left empty
-        return Cell(value, sheet.name, a1(r, cc))
-    return Cell("", sheet.name, a1(r, c + 1))
+        return Cell(value, sheet.name, sheet.ref(r, cc))
+    return Cell("", sheet.name, sheet.ref(r, c + 1))
 
 
 def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTable | None:
@@ -208,10 +200,11 @@ def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableS
             break
         if _starts_other_block(sheet, r, spec, kind):
             break
-        cells = {label: Cell(sheet.value(r, c), sheet.name, a1(r, c))
+        cells = {label: Cell(sheet.value(r, c), sheet.name, sheet.ref(r, c))
                  for label, c in {**columns, **extras}.items()}
         rows.append((r + 1, cells))
-    return RawTable(spec, sheet.name, header + 1, columns, extras, tuple(rows))
+    first_ref = sheet.ref(header + 1, min(columns.values()))
+    return RawTable(spec, sheet.name, header + 1, columns, extras, tuple(rows), first_ref)
 
 
 def _extra_columns(sheet: Sheet, header: int, columns: dict[str, int]) -> dict[str, int]:

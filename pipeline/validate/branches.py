@@ -15,6 +15,8 @@ from pipeline.names import squash, strip_prefixes
 from pipeline.parse.forms import CELLS, Submission
 
 DEFAULT_PARENT = "局党工委"
+SUGGEST_MIN = 60  # a roster name less similar than this is no help as a suggestion
+NOT_IN_ROSTER = "如为新成立或更名的支部，请先在支部名册中登记"
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,12 @@ def match_name(name: str, code: str, roster: Roster, campaign: Campaign, file: s
                cell: str) -> Match:
     if code and code in roster.branches.index:
         expected = roster.name(code)
-        if name and _exact(name, roster) != code:
+        named = _exact(name, roster) if name else None
+        if named and named != code:  # another branch's own name: the file may be that branch's copy
+            error = issue("branch-code-other-branch", file, sheet, cell, "支部名称", name, code=code,
+                          expected=expected, other=roster.name(named))
+            return Match(code, expected, (error,))
+        if name and named != code:
             warn = issue("branch-code-name-mismatch", file, sheet, cell, "支部名称", name,
                          code=code, expected=expected)
             return Match(code, expected, (warn,))
@@ -115,5 +122,6 @@ def _fuzzy(name: str, roster: Roster, campaign: Campaign, file: str, sheet: str,
         warn = issue("branch-fuzzy-match", file, sheet, cell, "支部名称", name, expected=expected,
                      score=f"{best[1]:.0f}")
         return Match(best[2], expected, (warn,))
-    nearest = "、".join(roster.name(code) for _, _, code in ranked) or "（名册为空）"
-    return Match(None, None, (issue("branch-unknown", file, sheet, cell, "支部名称", name, nearest=nearest),))
+    nearest = "、".join(roster.name(code) for _, score, code in ranked if score >= SUGGEST_MIN)
+    hint = f"最接近的名册名称：{nearest}" if nearest else NOT_IN_ROSTER
+    return Match(None, None, (issue("branch-unknown", file, sheet, cell, "支部名称", name, hint=hint),))

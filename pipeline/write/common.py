@@ -24,7 +24,7 @@ FONT = "宋体"
 STATUS_COLOURS = {
     "按时": "#C6EFCE", "逾期": "#FFEB9C", "退回": "#F4B183", "缺报": "#FFC7CE", "未到期": "#EDEDED",
     "受理": "#C6EFCE", "被替代": "#EDEDED", "重复": "#EDEDED", "无法读取": "#FFC7CE", "无法识别": "#FFC7CE",
-    "忽略": "#EDEDED", "错误": "#FFC7CE", "警告": "#FFEB9C",
+    "忽略": "#EDEDED", "已解压": "#DDEBF7", "错误": "#FFC7CE", "警告": "#FFEB9C",
 }
 MAX_WIDTH = 60
 PAGE_WIDTH = 190  # column units that still print legibly across one landscape A4 page

@@ -13,7 +13,7 @@ from pipeline.config import Campaign
 from pipeline.model import ManifestRow
 from pipeline.write.common import Formats, column_widths, new_workbook, write_frame
 
-STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略")
+STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略", "已解压")
 
 
 def manifest_frame(rows: tuple[ManifestRow, ...]) -> pd.DataFrame:
