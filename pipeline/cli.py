@@ -121,7 +121,7 @@ def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None, today: d
 @cli.command(options_metavar="[选项]",
              help="只重新生成公文草稿（输出目录下的 公文/：督查情况通报、表彰建议名单公示、表彰决定代拟稿），"
                   "统计口径与 run 相同，其他输出不改动。修改公文模板或 [documents] 参数后可用它快速查看效果。\n\n"
-                  "示例：pipeline docs --as-of 2014-12-31")
+                  "示例：pipeline docs --inbox inbox --outbox outbox")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
               show_default=True, help="收件箱目录")

@@ -12,6 +12,7 @@ import factory as f
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from docx import Document
 
 from pipeline.cli import cli
 from pipeline.config import ConfigError, build_campaign, load_campaign
@@ -171,6 +172,10 @@ def test_decisions_supersede_by_date_and_passes_are_numbered_in_scorecard_order(
     assert "低于 85 分" in message and warned["审核验收/a-复审.xlsx"]["单元格"] == "C4"
     assert manifest_row(out, "审核验收/a-复审.xlsx")["警告数"] == 1
     assert {manifest_row(out, p)["状态"] for p in ("审核验收/a-复审.xlsx", "审核验收/z-初审.xlsx")} == {"受理"}
+    # 表彰决定（代拟稿） lists exactly the new register rows (SPEC §11, §12)
+    decision = Document(str(out / "公文" / "表彰决定（代拟稿）.docx"))
+    assert [[c.text for c in row.cells][1:] for row in decision.tables[0].rows][1:] == [
+        [p["支部名称"], p["品牌名称"]] for p in plaques]
     # the next 审核验收表 shows the decisions received so far
     prefilled = {r["支部编码"]: r for r in table(out / "审核验收表.xlsx", "审核验收")}
     assert (prefilled[A]["验收结论"], prefilled[B]["验收结论"]) == ("通过", "通过")
