@@ -12,7 +12,9 @@ import click
 
 from pipeline.assess import RosterError
 from pipeline.cli_zh import use_chinese
-from pipeline.config import Campaign, ConfigError, load_campaign
+from pipeline.config import Campaign, ConfigError, StopRun, load_campaign
+from pipeline.display import escape_text
+from pipeline.signals import Interrupted, interrupts_as_exceptions
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG = 0, 1, 2
 use_chinese()
@@ -44,9 +46,14 @@ def campaign_or_exit(config: Path, as_of: dt.date | None) -> Campaign:
         raise  # unreachable: fail() exits
 
 
+def say(text: str, err: bool = False) -> None:
+    """Echo with control, escape and bidi characters from file names shown escaped."""
+    click.echo("\n".join(escape_text(line) for line in text.split("\n")), err=err)
+
+
 def fail(lines: list[str], code: int) -> None:
     for line in lines:
-        click.echo(line, err=True)
+        say(line, err=True)
     sys.exit(code)
 
 
@@ -76,8 +83,13 @@ def cli() -> None:
 @click.option("--outbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
               show_default=True, help="输出目录")
+@click.option("--jobs", metavar="个数", type=click.IntRange(1, 256), default=None,
+              help="同时读取文件的进程数，默认为处理器核数；1 表示在本进程中读取")
+@click.option("--wait", metavar="秒", type=click.IntRange(0, 86400), default=None,
+              help="另一次运行正在写同一输出目录时最多等待的秒数，默认见 campaign.toml [limits]")
 @config_options
-def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: Path, as_of: dt.date | None) -> None:
+    from pipeline.read.pool import default_jobs
     from pipeline.run import run as run_pipeline
     from pipeline.summary import summary_lines
 
@@ -85,12 +97,19 @@ def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
-        result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"))
+        with interrupts_as_exceptions():
+            result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"), jobs or default_jobs(), wait)
     except RosterError as err:
         fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
         return
+    except StopRun as err:
+        fail(err.problems, EXIT_CONFIG)
+        return
+    except Interrupted as stop:
+        fail([stop.message], stop.code)
+        return
     for line in summary_lines(result, outbox):
-        click.echo(line)
+        say(line)
 
 
 @cli.command(options_metavar="[选项]",
@@ -115,7 +134,7 @@ def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Pat
     except RosterError as err:
         fail(["支部名册有问题：", *err.problems], EXIT_CONFIG)
         return
-    click.echo(issue_table(found))
+    say(issue_table(found))
     sys.exit(1 if any(i.is_error for i in found.issues) else 0)
 
 

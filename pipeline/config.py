@@ -17,6 +17,8 @@ from typing import Any
 
 import chinese_calendar
 
+from pipeline.limits import Limits, parse_limits
+
 RUBRIC_RULES: dict[str, dict[str, type]] = {
     # rule kind -> the parameters it accepts (besides item, max, rule)
     "application": {"late_penalty": float, "warning_penalty": float},
@@ -43,7 +45,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist",
+    "matching", "grades", "rubric", "shortlist", "limits",
 }
 
 
@@ -106,6 +108,7 @@ class Campaign:
     grades: tuple[tuple[str, float], ...]
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
+    limits: Limits = field(default_factory=Limits)
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -209,6 +212,8 @@ def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> C
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError([f"找不到活动参数文件 {path}，请确认路径。"]) from None
+    except OSError as exc:
+        raise ConfigError([f"无法读取活动参数文件 {path}（{exc.strerror or exc}），请检查文件和权限。"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError([f"活动参数文件 {path} 格式有误：{exc}"]) from None
     return build_campaign(raw, today, as_of)
@@ -239,6 +244,9 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
+    limits, limit_problems = parse_limits(raw.get("limits", {}))
+    for key, message in limit_problems:
+        p.add(key, message)
     cfg_as_of = raw.get("as_of")
     if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
         p.add("as_of", "应为日期，例如 2014-12-31")
@@ -267,6 +275,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         grades=grades,
         rubric=rubric,
         shortlist=shortlist,
+        limits=limits,
     )
 
 

@@ -12,11 +12,11 @@ from pipeline.consolidate.results import Results, consolidate
 from pipeline.forms import form_kinds
 from pipeline.read.inbox import read_inbox
 from pipeline.write.assessment_sheets import write_assessment_sheets
-from pipeline.write.common import atomic_outbox
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
 from pipeline.write.notices import write_notices
+from pipeline.write.outbox import atomic_outbox, check_outbox
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
 from pipeline.write.status_report import write_status_report
@@ -32,13 +32,16 @@ class RunResult:
 
 
 def run(inbox: Path, outbox: Path, campaign: Campaign,
-        progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> RunResult:
+        progress: Callable[[Iterator[Path]], Iterator[Path]] = iter, jobs: int = 1,
+        wait: float | None = None) -> RunResult:
+    check_outbox(inbox, outbox)  # before reading anything: a wrong --outbox costs nothing
     kinds = form_kinds(campaign)
-    received = read_inbox(inbox, kinds, campaign, progress)
+    received = read_inbox(inbox, kinds, campaign, progress, jobs)
     assessment = assess(received, kinds, campaign)
     results = consolidate(assessment, campaign)
     roster_names = set(assessment.roster.branches["支部名称"])
-    with atomic_outbox(outbox) as staging:
+    wait = campaign.limits.lock_wait_seconds if wait is None else wait
+    with atomic_outbox(outbox, inbox, wait) as staging:
         write_manifest(staging, assessment.manifest, campaign)
         write_issues(staging, assessment.issues, campaign)
         notices = write_notices(staging, assessment.issues, assessment.manifest, roster_names, campaign)

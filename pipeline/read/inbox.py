@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,12 +12,14 @@ from pipeline.config import Campaign
 from pipeline.forms import FormKind
 from pipeline.parse.forms import parse_form
 from pipeline.read.blocks import detect_kind, read_form
+from pipeline.read.pool import ReadPool, ReadTask, unsafe
+from pipeline.read.walk import Loaded, load, walk_inbox
 from pipeline.read.workbook import IGNORED, UNKNOWN, UNREADABLE, open_workbook
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Every regular file under the inbox, in a stable order."""
-    return sorted((p for p in inbox.rglob("*") if p.is_file()), key=lambda p: p.relative_to(inbox).as_posix())
+    """Every regular file under the inbox that may be read, in a stable order."""
+    return [e.path for e in walk_inbox(inbox) if e.status is None]
 
 
 def skip_reason(rel: str) -> str | None:
@@ -35,7 +38,7 @@ def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Camp
     reason = skip_reason(rel)
     if reason:
         return Received(rel, sha, 0.0, IGNORED, reason)
-    opened = open_workbook(rel, data)
+    opened = open_workbook(rel, data, campaign.limits)
     if opened.status:
         return Received(rel, sha, 0.0, opened.status, opened.reason)
     kind = detect_kind(opened.sheets, kinds)
@@ -49,26 +52,45 @@ def read_guarded(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: C
     """One odd file must never stop the run: anything unforeseen makes it 无法读取, named."""
     try:
         return read_file(rel, data, kinds, campaign, sha)
+    except MemoryError:
+        return unsafe(rel, sha)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a single file
         reason = f"文件内容异常，程序无法读取（{type(exc).__name__}），请支部用 Excel 重新保存后发送"
         return Received(rel, sha, 0.0, UNREADABLE, reason)
 
 
+def read_task(kinds: tuple[FormKind, ...], campaign: Campaign, rel: str, data: bytes, sha: str) -> Received:
+    """The pool's reader: a pure function of (reading configuration, relative path, bytes)."""
+    return read_guarded(rel, data, kinds, campaign, sha)
+
+
 def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
-               progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> list[Received]:
-    """Read every file once; byte-identical copies are read only at the path that sorts first."""
+               progress: Callable[[Iterator[Path]], Iterator[Path]] = iter, jobs: int = 1) -> list[Received]:
+    """Read every file once (in `jobs` worker processes); byte-identical copies are read only at the
+    path that sorts first. The result does not depend on `jobs`."""
+    entries = walk_inbox(inbox)
+    limits = campaign.limits
+    reader = functools.partial(read_task, kinds, campaign)
+    loaded: list[Loaded] = []
+
+    def tasks() -> Iterator[ReadTask | Received]:
+        for entry, _ in zip(entries, progress(iter([e.path for e in entries])), strict=True):
+            item = load(entry, limits.max_file_bytes)
+            loaded.append(item)
+            if item.data is None:
+                yield Received(item.rel, item.sha256, item.mtime, item.status, item.reason)
+            else:
+                yield ReadTask(item.rel, item.data, item.sha256, item.mtime)
+
+    with ReadPool(reader, jobs, limits.worker_memory_mb, limits.worker_timeout_seconds) as pool:
+        results = pool.map(tasks())
     seen: dict[str, str] = {}
     out: list[Received] = []
-    for path in progress(iter(inbox_files(inbox))):
-        rel = path.relative_to(inbox).as_posix()
-        data = path.read_bytes()
-        mtime = path.stat().st_mtime
-        sha = hashlib.sha256(data).hexdigest()
-        if sha in seen and skip_reason(rel) is None:
-            out.append(Received(rel, sha, mtime, DUPLICATE, duplicate_of=seen[sha]))
+    for item, received in zip(loaded, results, strict=True):
+        if item.data is not None and item.sha256 in seen and skip_reason(item.rel) is None:
+            out.append(Received(item.rel, item.sha256, item.mtime, DUPLICATE, duplicate_of=seen[item.sha256]))
             continue
-        received = read_guarded(rel, data, kinds, campaign, sha)
         if received.status is None:
-            seen.setdefault(sha, rel)
-        out.append(Received(rel, sha, mtime, received.status, received.reason, received.submission))
+            seen.setdefault(item.sha256, item.rel)
+        out.append(received)
     return out
