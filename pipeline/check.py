@@ -9,15 +9,27 @@ from pipeline.assess import Assessment, Received, RosterError, assess
 from pipeline.config import Campaign
 from pipeline.forms import form_kinds
 from pipeline.issues import Issue
-from pipeline.read.inbox import inbox_files, read_file
+from pipeline.read.inbox import read_file
+from pipeline.read.walk import Entry, load, walk_inbox
 from pipeline.write.common import display_width
 
 
+def read_path(rel: str, path: Path, campaign: Campaign) -> Received:
+    """One named file, read like an inbox file: a FIFO, socket or device is 忽略, never opened."""
+    item = load(Entry(rel, path), campaign.limits.max_file_bytes)
+    if item.data is None:
+        return Received(rel, item.sha256, item.mtime, item.status, item.reason)
+    return read_file(rel, item.data, form_kinds(campaign), campaign, item.sha256)
+
+
+def _inbox_entries(inbox: Path) -> list[Entry]:
+    return [e for e in walk_inbox(inbox) if e.status is None] if inbox.is_dir() else []
+
+
 def find_roster(roster: Path | None, inbox: Path, campaign: Campaign) -> Received:
-    kinds = form_kinds(campaign)
-    candidates = [roster] if roster else (inbox_files(inbox) if inbox.is_dir() else [])
-    for path in candidates:
-        received = read_file(path.name, path.read_bytes(), kinds, campaign)
+    candidates = [Entry(roster.name, roster)] if roster else _inbox_entries(inbox)
+    for entry in candidates:
+        received = read_path(entry.path.name, entry.path, campaign)
         if _is_roster(received):
             return received
     raise RosterError([f"没有找到支部名册：请用 --roster 指定名册文件，或把名册放在 {inbox}/ 中。"])
@@ -29,14 +41,14 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     With an explicit roster the inbox is not consulted: the files stand alone."""
     kinds = form_kinds(campaign)
     given = {p.resolve() for p in files}
-    context = [read_file(f"{inbox.name}/{path.relative_to(inbox).as_posix()}", path.read_bytes(), kinds, campaign)
-               for path in (inbox_files(inbox) if inbox.is_dir() and roster is None else [])
-               if path.resolve() not in given]  # the inbox is read once: roster and context together
+    context = [read_path(f"{inbox.name}/{e.rel}", e.path, campaign)
+               for e in (_inbox_entries(inbox) if roster is None else [])
+               if e.path.resolve() not in given]  # the inbox is read once: roster and context together
     rosters = [r for r in context if _is_roster(r)]
     received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
     received += [r for r in context if r.status is None and not _is_roster(r)]
     for path in files:
-        item = read_file(path.as_posix(), path.read_bytes(), kinds, campaign)
+        item = read_path(path.as_posix(), path, campaign)
         if not _is_roster(item):
             received.append(item)
     return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))

@@ -23,6 +23,8 @@ ZH = {
     "Missing parameter: {param_name}": "缺少参数：{param_name}",
     "Missing {param_type}": "缺少{param_type}",
     "Missing command.": "缺少命令。",
+    "Did you mean {possibility}?": "是不是要用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是要用其中之一：{possibilities}？）",
     "No such command {name!r}.": "没有 {name!r} 这个命令。",
     "No such option {name!r}.": "没有 {name!r} 这个选项。",
     "Option {name!r} does not take a value.": "选项 {name!r} 不需要取值。",

@@ -10,7 +10,7 @@ from types import FrameType
 STOPPED = "已中断（{why}）：本次没有生成新的结果，输出目录保持上一次的内容；临时文件已清理。"
 
 
-class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error of the program
+class Interrupted(BaseException):
     def __init__(self, code: int, why: str) -> None:
         super().__init__(why)
         self.code = code

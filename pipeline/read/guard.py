@@ -11,6 +11,7 @@ their range is huge but their cells are few. Pure: bytes and limits in, a verdic
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -127,6 +128,37 @@ def _events(zf: zipfile.ZipFile, name: str, budget: list[int]) -> Iterator[tuple
                     stack[-1].remove(elem)
 
 
+TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*?)(/?)>")
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
+    with zf.open(name) as raw:
+        data = io.BufferedReader(_Capped(raw, budget)).read()
+    return data
+
+
+def _tags(xml: bytes) -> Iterator[tuple[bool, bytes, bytes, bool, int, int]]:
+    """(is_end, local name, attributes, self-closing, start, end) of every tag, depth checked.
+
+    Only for XML without `<!` (no DTD, comment or CDATA, which could hide tags): the callers use
+    the defusedxml parse for anything else."""
+    depth = 0
+    for m in TOKEN.finditer(xml):
+        is_end, closing = m.group(1) == b"/", m.group(4) == b"/"
+        if is_end:
+            depth -= 1
+        elif not closing:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise Refused(f"{UNSAFE}（XML 嵌套超过 {MAX_DEPTH} 层），{AGAIN}")
+        yield is_end, m.group(2), m.group(3), closing, m.start(), m.end()
+
+
+def _attr(attrs: bytes, name: bytes) -> str:
+    m = re.search(rb"\s" + name + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", attrs)
+    return (m.group(1) or m.group(2) or b"").decode("utf-8", "replace") if m else ""
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -165,21 +197,69 @@ def _sheet_members(zf: zipfile.ZipFile, budget: list[int]) -> dict[str, str]:
     targets: dict[str, str] = {}
     rels = "xl/_rels/workbook.xml.rels"
     if rels in zf.namelist():
-        for event, elem, _ in _events(zf, rels, budget):
-            if event == "start" and _local(elem.tag) == "Relationship":
-                target = elem.get("Target", "")
+        for tag, attrs in _start_tags(zf, rels, budget):
+            if tag == "Relationship":
+                target = attrs.get("Target", "")
                 target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                targets[elem.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
+                targets[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
     out: dict[str, str] = {}
-    for event, elem, _ in _events(zf, "xl/workbook.xml", budget):
-        if event == "start" and _local(elem.tag) == "sheet":
-            rid = elem.get(f"{{{_RELS}}}id", "")
+    for tag, attrs in _start_tags(zf, "xl/workbook.xml", budget):
+        if tag == "sheet":
+            rid = next((v for k, v in attrs.items() if k.endswith((":id", "}id"))), "")
             if rid in targets:
-                out[elem.get("name", "")] = targets[rid]
+                out[attrs.get("name", "")] = targets[rid]
     return out
 
 
+def _start_tags(zf: zipfile.ZipFile, name: str, budget: list[int]) -> Iterator[tuple[str, dict[str, str]]]:
+    """(local name, attributes) of every start tag of a small member; the defusedxml parse when it has `<!`."""
+    xml = _read_member(zf, name, budget)
+    if b"<!" in xml:
+        for event, elem, _ in _events(zf, name, budget):
+            if event == "start":
+                yield _local(elem.tag), dict(elem.attrib)
+        return
+    for is_end, tag, attrs, _closing, _start, _end in _tags(xml):
+        if not is_end:
+            found = re.findall(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", attrs)
+            yield tag.decode("utf-8", "replace"), {
+                k.decode("utf-8", "replace"): _unescape((a or b).decode("utf-8", "replace")) for k, a, b in found}
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
+
+
 def _check_shared_strings(zf: zipfile.ZipFile, name: str, limits: Limits, budget: list[int]) -> None:
+    xml = _read_member(zf, name, budget)
+    if b"<!" not in xml and len(xml) <= limits.max_cell_bytes:  # the usual case, at C speed
+        head = TOKEN.search(xml, xml.find(b"<sst") if b"<sst" in xml else 0)
+        for attr in (b"count", b"uniqueCount"):
+            declared = _attr(head.group(3), attr) if head else ""
+            if declared and (not declared.isdigit() or int(declared) > limits.max_cells):
+                raise Refused(too_large(f"共享字符串声明 {declared} 条，上限 {limits.max_cells} 条"))
+        return  # fewer than 1 MB of XML: no string and no count of strings can pass a limit
+    if b"<!" in xml:
+        _check_shared_strings_parsed(zf, name, limits, budget)
+        return
+    count, opened = 0, 0
+    for is_end, tag, attrs, closing, start, end in _tags(xml):
+        if not is_end and tag == b"sst":
+            for attr in (b"count", b"uniqueCount"):
+                declared = _attr(attrs, attr) or "0"
+                if not declared.isdigit() or int(declared) > limits.max_cells:
+                    raise Refused(too_large(f"共享字符串声明 {declared} 条，上限 {limits.max_cells} 条"))
+        elif not is_end and tag == b"t" and not closing:
+            opened = end
+        elif is_end and tag == b"t" and start - opened > limits.max_cell_bytes:
+            raise Refused(too_large(f"有一段文字超过 {limits.max_cell_kb} KB"))
+        elif tag == b"si" and (is_end or closing):
+            count += 1
+            if count > limits.max_cells:
+                raise Refused(too_large(f"共享字符串超过 {limits.max_cells} 条"))
+
+
+def _check_shared_strings_parsed(zf: zipfile.ZipFile, name: str, limits: Limits, budget: list[int]) -> None:
     count = 0
     for event, elem, depth in _events(zf, name, budget):
         tag = _local(elem.tag)
@@ -205,7 +285,11 @@ class _SheetStats:
 
 
 def _sheet_is_sparse(zf: zipfile.ZipFile, member: str, sheet: str, limits: Limits, budget: list[int]) -> bool:
-    stats = _sheet_stats(zf, member, sheet, limits, budget)
+    xml = _read_member(zf, member, budget)
+    plain = b"<!" not in xml
+    if plain and _plainly_small(xml, limits):
+        return False
+    stats = _sheet_stats_fast(xml, sheet, limits) if plain else _sheet_stats(zf, member, sheet, limits, budget)
     if not stats.rows:
         return False
     max_row, max_col = max(stats.rows), max(stats.cols)
@@ -214,9 +298,58 @@ def _sheet_is_sparse(zf: zipfile.ZipFile, member: str, sheet: str, limits: Limit
     if extent <= DENSE_CELLS or extent <= 4 * stats.cells:
         return False
     ragged = max_row + 1 + sum(c + 1 for c in stats.rows.values())
-    if ragged > SPARSE_CELLS:
+    if ragged > SPARSE_CELLS or not plain:  # (a sheet squeezed by read/sparse.py must have no `<!`)
         raise Refused(too_large(f"工作表“{sheet}”的内容分散在 {max_row + 1} 行 × {max_col + 1} 列的范围内"))
     return True
+
+
+CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell[\s/>]")
+
+
+def _plainly_small(xml: bytes, limits: Limits) -> bool:
+    """The usual sheet, decided at C speed: every cell positioned, all of them (empty or not)
+    within the limits and the dense range, no cell text near the limit, few merges."""
+    if len(xml) > limits.max_cell_bytes or len(MERGE_TAG.findall(xml)) > 1000:
+        return False
+    refs = CELL_REF.findall(xml)
+    if len(refs) != len(CELL_TAG.findall(xml)):
+        return False  # cells without a position: the careful scan places them
+    rows = {int(r) for _, r in refs}
+    cols = set()
+    for letters, _ in set(refs):
+        cols.add(letters)
+    if len(rows) > limits.max_rows or len(cols) > limits.max_columns:
+        return False
+    max_row = max(rows, default=0)
+    max_col = max((cell_ref(f"{c.decode()}1") or (0, 0))[1] + 1 for c in cols) if cols else 0
+    return max_row * max_col <= DENSE_CELLS
+
+
+def _sheet_stats_fast(xml: bytes, sheet: str, limits: Limits) -> _SheetStats:
+    """As `_sheet_stats`, by scanning the tags of XML known to hold no `<!`."""
+    stats = _SheetStats()
+    row, col, has_value, here, opened = -1, -1, False, (0, 0), 0
+    for is_end, tag, attrs, closing, start, end in _tags(xml):
+        if not is_end:
+            if tag == b"row":
+                r = _attr(attrs, b"r")
+                row, col = (int(r) - 1 if r.isdigit() else row + 1), -1
+            elif tag == b"c":
+                r = _attr(attrs, b"r")
+                here = (cell_ref(r) if r else None) or (row, col + 1)
+                col, has_value = here[1], False
+            elif tag in (b"v", b"t") and not closing:
+                opened, has_value = end, True
+            elif tag == b"mergeCell":
+                _add_merge(stats, _attr(attrs, b"ref"))
+            continue
+        if tag in (b"v", b"t") and start - opened > limits.max_cell_bytes:
+            raise Refused(too_large(f"工作表“{sheet}”有单元格的内容超过 {limits.max_cell_kb} KB"))
+        if tag == b"c" and has_value:
+            _add_cell(stats, here, sheet, limits)
+    return stats
 
 
 def _sheet_stats(zf: zipfile.ZipFile, member: str, sheet: str, limits: Limits, budget: list[int]) -> _SheetStats:

@@ -128,12 +128,12 @@ def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMe
         ranges = merges or sheet.merged_cell_ranges or ()
     else:  # a huge range with few cells: ragged rows, read by the cells (read/sparse.py)
         rows, ranges = list(sparse[0]), merges or sparse[1]
-    width = max((len(r) for r in rows), default=0)
     covered: set[tuple[int, int]] = set()
     for (r0, c0), (r1, c1) in ranges:
         top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        last = min(c1, len(rows[r0]) - 1) if r0 < len(rows) else -1  # no covering beyond the grid
         for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, min(c1, width - 1) + 1):  # cells beyond the grid hold nothing to cover
+            for c in range(c0, last + 1):
                 if (r, c) == (r0, c0):
                     continue
                 covered.add((r, c))

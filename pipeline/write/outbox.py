@@ -39,7 +39,7 @@ class OutboxError(StopRun):
     """The outbox cannot be used or written (exit 2): what is wrong and what to do, in Chinese."""
 
 
-class OutboxBusy(OutboxError):
+class OutboxBusyError(OutboxError):
     """Another run holds the outbox's lock."""
 
 
@@ -77,7 +77,8 @@ def check_outbox(inbox: Path, outbox: Path) -> None:
         raise OutboxError([f"输出目录 {outbox} 就是收件箱 {inbox}：写入输出会覆盖收件箱里的报送材料，程序没有运行。",
                            "请另选一个输出目录，例如 --outbox outbox。"])
     if any(_same(a, inbox_real) for a in outbox_real.parents):
-        raise OutboxError([f"输出目录 {outbox} 位于收件箱 {inbox} 之内：下次运行会把输出当作报送材料读取，程序没有运行。",
+        raise OutboxError([f"输出目录 {outbox} 位于收件箱 {inbox} 之内：下次运行会把输出当作报送材料读取，"
+                           "程序没有运行。",
                            "请把输出目录放在收件箱以外，例如 --outbox outbox。"])
     if any(_same(a, outbox_real) for a in inbox_real.parents):
         raise OutboxError([f"收件箱 {inbox} 位于输出目录 {outbox} 之内：替换输出会删除收件箱，程序没有运行。",
@@ -122,8 +123,11 @@ def _looks_like_earlier_outbox(outbox: Path, names: list[str]) -> bool:
         return False
     if not isinstance(manifest, dict) or not {"as_of", "counts", "files"} <= set(manifest):
         return False
-    return all((outbox / n).is_dir() and n in LEGACY_FOLDERS or (outbox / n).is_file() and n.endswith(LEGACY_SUFFIXES)
-               for n in names)
+    def ours(name: str) -> bool:
+        path = outbox / name
+        return (path.is_dir() and name in LEGACY_FOLDERS) or (path.is_file() and name.endswith(LEGACY_SUFFIXES))
+
+    return all(ours(n) for n in names)
 
 
 def owned_files(outbox: Path) -> list[str]:
@@ -215,7 +219,8 @@ def _locked(layout: Layout, wait: float) -> Iterator[None]:
     try:
         lock.acquire()
     except filelock.Timeout:
-        raise OutboxBusy([f"另一个处理程序正在写入 outbox/，请稍后再试（输出目录 {layout.outbox}，已等待 {wait:g} 秒）。"]) from None
+        raise OutboxBusyError([f"另一个处理程序正在写入 outbox/，请稍后再试（输出目录 {layout.outbox}，"
+                               f"已等待 {wait:g} 秒）。"]) from None
     except OSError as exc:
         raise _disk_error(exc, layout.lock, "建立锁文件") from None
     try:
