@@ -306,12 +306,13 @@ def _sheet_is_sparse(zf: zipfile.ZipFile, member: str, sheet: str, limits: Limit
 CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
 CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell[\s/>]")
+DEEP = re.compile(rb"(?:<[A-Za-z_][^<>/]*>[^<]*){%d}" % MAX_DEPTH)  # a chain of start tags past the depth
 
 
 def _plainly_small(xml: bytes, limits: Limits) -> bool:
     """The usual sheet, decided at C speed: every cell positioned, all of them (empty or not)
     within the limits and the dense range, no cell text near the limit, few merges."""
-    if len(xml) > limits.max_cell_bytes or len(MERGE_TAG.findall(xml)) > 1000:
+    if len(xml) > limits.max_cell_bytes or len(MERGE_TAG.findall(xml)) > 1000 or DEEP.search(xml):
         return False
     refs = CELL_REF.findall(xml)
     if len(refs) != len(CELL_TAG.findall(xml)):

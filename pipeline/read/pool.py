@@ -29,7 +29,7 @@ from pipeline.read.workbook import UNREADABLE
 
 UNSAFE = "文件结构异常，无法安全读取"
 UNSAFE_MEMORY = f"{UNSAFE}（读取时所需内存超出上限），请支部用 Excel 打开后另存为新文件再发送"
-FAULT_ENV = "PINPAI_TEST_READ_FAULT"  # "abort:<file name>" or "hang:<file name>", for the pool's own tests
+FAULT_ENV = "PINPAI_TEST_READ_FAULT"  # "abort:<file name>,hang:<file name>": fault injection for the tests
 
 Reader = Callable[[str, bytes, str], Received]
 
@@ -253,10 +253,10 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _fault(rel: str) -> None:
-    fault = os.environ.get(FAULT_ENV, "")
-    kind, _, name = fault.partition(":")
-    if name and rel.endswith(name):
-        if kind == "abort":
-            os.abort()
-        if kind == "hang":
-            time.sleep(3600)
+    for fault in os.environ.get(FAULT_ENV, "").split(","):
+        kind, _, name = fault.partition(":")
+        if name and rel.endswith(name):
+            if kind == "abort":
+                os.abort()
+            if kind == "hang":
+                time.sleep(3600)

@@ -79,6 +79,9 @@ def open_workbook(name: str, data: bytes, limits: Limits | None = None) -> Opene
     looks_like_sheet = lower.endswith(SPREADSHEET_SUFFIXES)
     if not data:
         return Opened("", status=UNREADABLE, reason="文件为空（0 字节），可能上传或保存时出错，请支部重新发送")
+    limits = limits or Limits()
+    if len(data) > limits.max_file_bytes:
+        return Opened("", status=UNREADABLE, reason=inspect(data, "", limits).reason)
     fmt = sniff_format(data)
     if fmt == "encrypted" or (fmt in ("xls", "ole") and _is_encrypted(data)):
         return Opened(fmt, status=UNREADABLE,
@@ -91,7 +94,7 @@ def open_workbook(name: str, data: bytes, limits: Limits | None = None) -> Opene
     if fmt in ("", "zip", "ole", "broken-zip"):
         return Opened(fmt, status=UNREADABLE,
                       reason="文件已损坏或不完整（可能传输中断），无法打开，请支部重新发送原文件")
-    verdict = inspect(data, fmt, limits or Limits())  # before calamine sees it: it aborts on what it cannot hold
+    verdict = inspect(data, fmt, limits)  # before calamine sees it: it aborts on what it cannot hold
     if verdict.reason:
         return Opened(fmt, status=UNREADABLE, reason=verdict.reason)
     try:

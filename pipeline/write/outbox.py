@@ -170,6 +170,7 @@ def atomic_outbox(outbox: Path, inbox: Path | None = None, wait: float = 10) -> 
             yield staging
             _write_marker(staging)
             _sync_tree(staging)
+            _step("staged")
         except (OSError, FileCreateError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise _disk_error(_os_error(exc), outbox, "写入输出文件") from None
