@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import multiprocessing
 import os
 import resource
@@ -203,6 +204,7 @@ class _Worker:
 def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _quiet()
     _die_with_parent(parent)
     _limit_memory(memory_mb)
     for job in _jobs(conn):
@@ -229,6 +231,16 @@ def _jobs(conn: Connection) -> Iterator[tuple[int, str, bytes, str]]:
         if job is None:
             return
         yield job
+
+
+def _quiet() -> None:
+    """A library aborting in a worker prints its own last words (a Rust panic, a fault dump): the
+    clerk is told in the manifest instead. Bugs come back to the parent as `WorkerBug`."""
+    faulthandler.disable()
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
 
 
 def _limit_memory(memory_mb: int) -> None:

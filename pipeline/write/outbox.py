@@ -107,12 +107,17 @@ def foreign_entries(outbox: Path) -> list[str]:
         return []
     except OSError as exc:
         raise _disk_error(exc, outbox, "打开输出目录") from None
-    names = [n for n in names if not n.startswith(".pinpai-")]
+    names = [n for n in names if not n.startswith(".pinpai-") and not _junk(n)]
     if not names or (outbox / MARKER).is_file():
         return []
     if _looks_like_earlier_outbox(outbox, names):
         return []
     return names
+
+
+def _junk(name: str) -> bool:
+    """What file browsers leave in any folder they show (not the clerk's files)."""
+    return name in (".DS_Store", "Thumbs.db", "desktop.ini") or name.startswith("._")
 
 
 def _looks_like_earlier_outbox(outbox: Path, names: list[str]) -> bool:
@@ -141,8 +146,8 @@ def owned_files(outbox: Path) -> list[str]:
         return []
     if not outbox.is_dir():
         return []
-    return sorted(p.relative_to(outbox).as_posix() for p in outbox.rglob("*")
-                  if p.is_file() and not p.name.startswith("."))
+    found = (p.relative_to(outbox).as_posix() for p in outbox.rglob("*") if p.is_file())
+    return sorted(rel for rel in found if not any(part.startswith(".") for part in rel.split("/")))
 
 
 def _inside(rel: str) -> bool:
