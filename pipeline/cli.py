@@ -89,15 +89,15 @@ def cli() -> None:
               help="另一次运行正在写同一输出目录时最多等待的秒数，默认见 campaign.toml [limits]")
 @config_options
 def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: Path, as_of: dt.date | None) -> None:
-    from pipeline.read.pool import default_jobs
-    from pipeline.run import run as run_pipeline
-    from pipeline.summary import summary_lines
-
     campaign = campaign_or_exit(config, as_of)
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
-        with interrupts_as_exceptions():
+        with interrupts_as_exceptions():  # from the first heavy import on
+            from pipeline.read.pool import default_jobs
+            from pipeline.run import run as run_pipeline
+            from pipeline.summary import summary_lines
+
             result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"), jobs or default_jobs(), wait)
     except RosterError as err:
         fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
