@@ -14,6 +14,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import StopRun
 from pipeline.read.workbook import IGNORED, UNREADABLE
 
 SPECIAL = "不是普通文件（命名管道、套接字或设备文件），未读取"
@@ -64,12 +65,13 @@ def walk_inbox(inbox: Path) -> list[Entry]:
             with os.scandir(folder) as it:
                 items = sorted(it, key=lambda e: e.name)
         except FileNotFoundError:
-            if prefix:
-                out.append(Entry(prefix.rstrip("/"), folder, UNREADABLE, VANISHED))
+            if not prefix:
+                raise StopRun([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"]) from None
+            out.append(Entry(prefix.rstrip("/"), folder, UNREADABLE, VANISHED))
             continue
         except PermissionError:
             if not prefix:
-                raise
+                raise StopRun([f"没有读取收件箱 {inbox} 的权限，程序没有运行。请检查文件夹权限后重新运行。"]) from None
             out.append(Entry(prefix.rstrip("/"), folder, UNREADABLE, FOLDER_NO_PERMISSION))
             continue
         for item in items:
