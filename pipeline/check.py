@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from pipeline.assess import Assessment, Received, RosterError, assess
 from pipeline.config import Campaign
 from pipeline.forms import form_kinds
 from pipeline.issues import Issue
-from pipeline.read.inbox import read_file
+from pipeline.read.inbox import read_file, read_task
+from pipeline.read.pool import ReadPool, ReadTask, default_jobs
 from pipeline.read.walk import Entry, load, walk_inbox
 from pipeline.write.common import display_width
 
@@ -47,11 +49,23 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     rosters = [r for r in context if _is_roster(r)]
     received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
     received += [r for r in context if r.status is None and not _is_roster(r)]
-    for path in files:
-        item = read_path(path.as_posix(), path, campaign)
-        if not _is_roster(item):
-            received.append(item)
+    received += [item for item in _read_isolated(files, campaign) if not _is_roster(item)]
     return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))
+
+
+def _read_isolated(files: list[Path], campaign: Campaign) -> list[Received]:
+    """The files to check, each read in a worker process with the run's limits (a hostile file
+    there fails alone, it cannot take the command down)."""
+    limits = campaign.limits
+    items: list[ReadTask | Received] = []
+    for path in files:
+        item = load(Entry(path.as_posix(), path), limits.max_file_bytes)
+        items.append(ReadTask(item.rel, item.data, item.sha256, item.mtime) if item.data is not None
+                     else Received(item.rel, item.sha256, item.mtime, item.status, item.reason))
+    reader = functools.partial(read_task, form_kinds(campaign), campaign)
+    with ReadPool(reader, max(2, min(default_jobs(), len(files))), limits.worker_memory_mb,
+                  limits.worker_timeout_seconds) as pool:
+        return pool.map(items)
 
 
 def _is_roster(received: Received) -> bool:
