@@ -10,33 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from pipeline.config import Campaign, StopRun
-from pipeline.forms import FormKind
+from pipeline.config import Campaign
+from pipeline.forms import BY_SIGNER, NEVER, FormKind
 from pipeline.issues import ERROR, Issue
+from pipeline.model import ACCEPTED, CODE, DUPLICATE, NAME, REJECTED, SUPERSEDED, ManifestRow, Received, RosterError
 from pipeline.parse.forms import Submission
 from pipeline.validate import rules
 from pipeline.validate.branches import Match, Roster, build_roster, match_branch, match_name
 from pipeline.validate.schema import validate_kind
-
-ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE = "受理", "退回", "被替代", "重复"
-CODE, NAME = "支部编码", "支部名称"  # columns added to table rows matched per row
-
-
-class RosterError(StopRun):
-    """The roster is missing or unusable: its problems, for the committee to fix."""
-
-
-@dataclass(frozen=True)
-class Received:
-    """One inbox file as read: a submission, or the status and reason it has none."""
-
-    path: str
-    sha256: str
-    mtime: float
-    status: str | None = None  # 忽略 / 无法读取 / 无法识别 / 重复, set when reading
-    reason: str = ""
-    submission: Submission | None = None
-    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +36,7 @@ class Filed:
 
     @property
     def group(self) -> str:
-        return "application" if self.sub.kind.is_application else self.sub.kind.key
+        return self.sub.kind.supersede_group
 
     @property
     def file(self) -> str:
@@ -63,21 +44,8 @@ class Filed:
 
 
 @dataclass(frozen=True)
-class ManifestRow:
-    文件: str
-    SHA256: str
-    类型: str
-    支部编码: str
-    支部名称: str
-    期间: str
-    状态: str
-    错误数: int
-    警告数: int
-    说明: str
-
-
-@dataclass(frozen=True)
 class Assessment:
+    kinds: tuple[FormKind, ...]
     roster: Roster
     manifest: tuple[ManifestRow, ...]
     issues: tuple[Issue, ...]
@@ -96,21 +64,20 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
     _add_application_links(filed, issues, campaign)
     accepted, replaced = _accepted_by_group(_recount(filed, issues).values(), campaign)
-    for monthly in _by_code(accepted.get("monthly", ())).values():
-        for found in rules.falling_progress([f.sub for f in monthly]):
-            issues[found.file].append(found)  # a warning: acceptance does not change
+    for found in _series_issues(accepted):
+        issues[found.file].append(found)  # warnings only: acceptance does not change
     filed = _recount(filed, issues)
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
     manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, replaced, campaign)
-    return Assessment(roster, manifest, tuple(_named(all_issues, filed)), accepted, rejected, filed)
+    return Assessment(kinds, roster, manifest, tuple(_named(all_issues, filed)), accepted, rejected, filed)
 
 
 # ---- roster ----------------------------------------------------------------------------------
 
 def _roster_file(received: list[Received]) -> Received:
-    rosters = [r for r in received if r.submission and r.status is None and r.submission.kind.key == "roster"]
+    rosters = [r for r in received if r.submission and r.status is None and r.submission.kind.master]
     if not rosters:
         raise RosterError(["收件箱中没有支部名册（标题含“支部名册”的表格），无法核对各支部报送情况。",
                            "请把局党工委的支部名册放入收件箱后重新运行。"])
@@ -143,21 +110,24 @@ def _own_issues(subs: list[Submission], kinds: tuple[FormKind, ...]) -> dict[str
     issues: dict[str, list[Issue]] = defaultdict(list)
     for s in subs:
         issues[s.file].extend(s.issues)
+    by_kind: dict[str, list[Submission]] = defaultdict(list)
+    for s in subs:
+        by_kind[s.kind.key].append(s)
     for kind in kinds:
-        for file, found in validate_kind(kind, [s for s in subs if s.kind.key == kind.key]).items():
+        for file, found in validate_kind(kind, by_kind[kind.key]).items():
             issues[file].extend(found)
     return issues
 
 
 def _add_application_links(filed: dict[str, Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> None:
-    """Rules that need the branch's accepted application: task numbers, recognition."""
-    applications = _winners([f for f in filed.values() if f.group == "application"], issues, campaign)
+    """Rules that need the branch's accepted application (the kind names them): task numbers, recognition."""
+    applications = _winners([f for f in filed.values() if f.sub.kind.is_application], issues, campaign)
     for f in filed.values():
-        app = applications.get(f.code or "")
-        if f.sub.kind.key == "monthly" and f.code:
-            issues[f.file].extend(rules.progress_issues(f.sub, rules.task_ids(app.sub if app else None)))
-        elif f.sub.kind.key == "recognition" and f.code:
-            issues[f.file].extend(rules.recognition_issues(f.sub, app.sub if app else None, campaign))
+        if not f.code:
+            continue
+        app = applications.get(f.code)
+        for rule in f.sub.kind.rules:
+            issues[f.file].extend(rules.LINKED_RULES[rule](f.sub, app.sub if app else None, campaign))
 
 
 def _recount(filed: dict[str, Filed], issues: dict[str, list[Issue]]) -> dict[str, Filed]:
@@ -166,7 +136,7 @@ def _recount(filed: dict[str, Filed], issues: dict[str, list[Issue]]) -> dict[st
 def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
                     issues: dict[str, list[Issue]]) -> Submission:
     """Inspection and review files name a branch on every row: match each row."""
-    if sub.kind.key not in ("inspection", "review"):
+    if not sub.kind.branch_per_row:
         return sub
     name = sub.kind.tables[0].name
     frame = sub.tables[name]
@@ -212,10 +182,11 @@ def _received_by(filed: Filed, campaign: Campaign) -> bool:
 # ---- resubmissions ---------------------------------------------------------------------------
 
 def supersede_key(f: Filed) -> tuple[str, ...] | None:
-    if f.group == "inspection":
+    kind = f.sub.kind
+    if kind.supersedes == NEVER:
         return None
-    if f.group == "review":
-        return ("review", "".join(str(f.sub.value("评审人") or "").split()))
+    if kind.supersedes == BY_SIGNER:
+        return (f.group, "".join(str(f.sub.value(kind.signer or "") or "").split()))
     return (f.group, f.code or "", f.period or "")
 
 
@@ -239,7 +210,7 @@ def supersede(filed: Iterable[Filed]) -> tuple[list[Filed], dict[str, str]]:
 
 def _eligible(filed: Iterable[Filed], campaign: Campaign) -> list[Filed]:
     return [f for f in filed if not f.errors and _received_by(f, campaign)
-            and (f.code or f.group in ("inspection", "review"))]
+            and (f.code or f.sub.kind.branch_per_row)]
 
 
 def _winners(filed: list[Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> dict[str, Filed]:
@@ -256,6 +227,17 @@ def _accepted_by_group(filed: Iterable[Filed],
     for f in winners:
         out[f.group].append(f)
     return {g: tuple(fs) for g, fs in out.items()}, replaced
+
+
+def _series_issues(accepted: dict[str, tuple[Filed, ...]]) -> list[Issue]:
+    """Rules over one branch's accepted reports of a kind in period order (falling 完成比例)."""
+    out: list[Issue] = []
+    for group in accepted.values():
+        for filed in _by_code(group).values():
+            subs = [f.sub for f in filed]
+            for rule in subs[0].kind.series_rules:
+                out += rules.SERIES_RULES[rule](subs)
+    return out
 
 
 def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:

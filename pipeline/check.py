@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.assess import Assessment, Received, RosterError, assess
+from pipeline.assess import Assessment, assess
 from pipeline.config import Campaign
 from pipeline.forms import form_kinds
 from pipeline.issues import Issue
-from pipeline.read.inbox import read_file, read_task
+from pipeline.model import ManifestRow, Received, RosterError
+from pipeline.parse.file import FileReader, read_file
 from pipeline.read.pool import ReadPool, ReadTask, default_jobs
 from pipeline.read.walk import Entry, load, walk_inbox
 from pipeline.write.common import display_width
@@ -46,10 +46,11 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     context = [read_path(f"{inbox.name}/{e.rel}", e.path, campaign)
                for e in (_inbox_entries(inbox) if roster is None else [])
                if e.path.resolve() not in given]  # the inbox is read once: roster and context together
-    rosters = [r for r in context if _is_roster(r)]
+    items = _read_isolated(files, campaign)
+    rosters = [r for r in items if _is_roster(r)] or [r for r in context if _is_roster(r)]  # a roster checked is used
     received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
     received += [r for r in context if r.status is None and not _is_roster(r)]
-    received += [item for item in _read_isolated(files, campaign) if not _is_roster(item)]
+    received += [r for r in items if not _is_roster(r)]
     return Checked(assess(received, kinds, campaign), frozenset(p.as_posix() for p in files))
 
 
@@ -62,14 +63,14 @@ def _read_isolated(files: list[Path], campaign: Campaign) -> list[Received]:
         item = load(Entry(path.as_posix(), path), limits.max_file_bytes)
         items.append(ReadTask(item.rel, item.data, item.sha256, item.mtime) if item.data is not None
                      else Received(item.rel, item.sha256, item.mtime, item.status, item.reason))
-    reader = functools.partial(read_task, form_kinds(campaign), campaign)
+    reader = FileReader(form_kinds(campaign), campaign)
     with ReadPool(reader, max(2, min(default_jobs(), len(files))), limits.worker_memory_mb,
                   limits.worker_timeout_seconds) as pool:
         return pool.map(items)
 
 
 def _is_roster(received: Received) -> bool:
-    return received.submission is not None and received.submission.kind.key == "roster"
+    return received.submission is not None and received.submission.kind.master
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,17 @@ def issue_table(checked: Checked) -> str:
             continue
         found = [i for i in assessment.issues if i.file == m.文件]
         if not found:
-            rows.append((m.文件, m.状态, "", "", m.说明 or "未发现问题", ""))
+            rows.append((m.文件, m.状态, "", "", _no_problems(assessment, m), ""))
         for i in found:
             rows.append((m.文件, m.状态, f"{i.sheet}!{i.cell}" if i.cell else i.sheet, i.severity, i.message, i.fix))
     widths = [max(display_width(r[c]) for r in rows) for c in range(len(rows[0]))]
     return "\n".join("  ".join(_pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+
+def _no_problems(assessment: Assessment, row: ManifestRow) -> str:
+    if any(k.master and k.title == row.类型 for k in assessment.kinds):
+        return f"名册未发现问题，共 {len(assessment.roster.branches)} 个支部"
+    return row.说明 or "未发现问题"
 
 
 def _pad(text: str, width: int) -> str:

@@ -10,10 +10,11 @@ from typing import Any
 
 import click
 
-from pipeline.assess import RosterError
 from pipeline.cli_zh import use_chinese
 from pipeline.config import Campaign, ConfigError, StopRun, load_campaign
 from pipeline.display import escape_text
+from pipeline.model import RosterError
+from pipeline.parse.values import parse_date
 from pipeline.signals import Interrupted, interrupts_as_exceptions
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG = 0, 1, 2
@@ -22,17 +23,18 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    """The reader's own date parsing: 2014-12-31, 2014/12/31, 2014年12月31日 …"""
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"“{value}”不是日期，请写成 2014-12-31 这样的格式") from None
+    parsed = parse_date(value).value
+    if not isinstance(parsed, dt.date):
+        raise click.BadParameter(f"“{value}”不是日期，请写成 2014-12-31、2014/12/31 或 2014年12月31日 这样的格式")
+    return parsed
 
 
 def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--as-of", "as_of", metavar="日期", callback=_date,
-                        help="统计截止日（YYYY-MM-DD），默认为当天")(func)
+                        help="统计截止日（如 2014-12-31 或 2014年12月31日），默认为当天")(func)
     return click.option("--config", "config", metavar="文件", type=click.Path(path_type=Path),
                         default=Path("campaign.toml"),
                         show_default=True, help="活动参数文件")(func)
@@ -40,10 +42,26 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def campaign_or_exit(config: Path, as_of: dt.date | None) -> Campaign:
     try:
-        return load_campaign(config, today=dt.date.today(), as_of=as_of)
+        campaign = load_campaign(config, today=dt.date.today(), as_of=as_of)
     except ConfigError as err:
         fail(["活动参数有误，未运行：", *err.problems], EXIT_CONFIG)
         raise  # unreachable: fail() exits
+    warning = as_of_warning(campaign)
+    if warning:
+        click.echo(warning, err=True)
+    return campaign
+
+
+def as_of_warning(campaign: Campaign) -> str | None:
+    """A cut-off date outside the campaign is allowed, but almost always a slip of the pen."""
+    as_of = campaign.as_of
+    if as_of < campaign.application.start:
+        return (f"警告：统计截止日 {as_of} 早于品牌申报开始日 {campaign.application.start}，"
+                "此时还没有应报的材料，统计结果大多为空。请确认统计截止日是否写对。")
+    if as_of > campaign.review.end:
+        return (f"警告：统计截止日 {as_of} 晚于审核验收结束日 {campaign.review.end}，"
+                "已在本年度活动之后。请确认统计截止日是否写对。")
+    return None
 
 
 def say(text: str, err: bool = False) -> None:
@@ -89,18 +107,22 @@ def cli() -> None:
               help="另一次运行正在写同一输出目录时最多等待的秒数，默认见 campaign.toml [limits]")
 @config_options
 def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: Path, as_of: dt.date | None) -> None:
+    from pipeline.read.pool import default_jobs
+    from pipeline.run import run as run_pipeline
+    from pipeline.summary import summary_lines
+    from pipeline.write.documents import DocumentError
+
     campaign = campaign_or_exit(config, as_of)
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
-        with interrupts_as_exceptions():  # from the first heavy import on
-            from pipeline.read.pool import default_jobs
-            from pipeline.run import run as run_pipeline
-            from pipeline.summary import summary_lines
-
+        with interrupts_as_exceptions():
             result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"), jobs or default_jobs(), wait)
     except RosterError as err:
         fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
+        return
+    except DocumentError as err:
+        fail(["公文模板有问题，输出目录未改动：", *err.problems], EXIT_CONFIG)
         return
     except StopRun as err:
         fail(err.problems, EXIT_CONFIG)
@@ -113,13 +135,44 @@ def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: P
 
 
 @cli.command(options_metavar="[选项]",
+             help="只重新生成公文草稿（输出目录下的 公文/：督查情况通报、表彰建议名单公示、表彰决定代拟稿），"
+                  "统计口径与 run 相同，其他输出不改动。修改公文模板或 [documents] 参数后可用它快速查看效果。\n\n"
+                  "示例：pipeline docs --as-of 2014-12-31")
+@click.option("--inbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+              show_default=True, help="收件箱目录")
+@click.option("--outbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
+              show_default=True, help="输出目录（只改写其中的 公文/）")
+@config_options
+def docs(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+    from pipeline.run import regenerate_documents
+    from pipeline.write.documents import DocumentError
+
+    campaign = campaign_or_exit(config, as_of)
+    if not inbox.is_dir():
+        fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
+    try:
+        written = regenerate_documents(inbox, outbox, campaign, progress_bar("读取文件"))
+    except RosterError as err:
+        fail(["支部名册有问题，未生成公文：", *err.problems], EXIT_CONFIG)
+        return
+    except DocumentError as err:
+        fail(["公文模板有问题，公文/ 未改动：", *err.problems], EXIT_CONFIG)
+        return
+    click.echo(f"统计截止：{campaign.as_of.isoformat()}")
+    for path in written:
+        click.echo(f"已生成 {path}")
+
+
+@cli.command(options_metavar="[选项]",
              help="检查指定文件，列出问题（不生成输出）。有错误时退出码为 1。"
                   "未指定 --roster 时，参照收件箱中的名册和已有材料（如任务分解表）核对。\n\n"
                   "示例：pipeline check 收到的/月检查表.xlsx --roster inbox/支部名册.xlsx")
 @click.argument("files", nargs=-1, required=True, metavar="文件...",
                 type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--roster", metavar="文件",
-              type=click.Path(path_type=Path, dir_okay=False), default=None,
+              type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="支部名册文件，默认在 inbox/ 中查找")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
@@ -139,13 +192,14 @@ def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Pat
 
 
 @cli.command(options_metavar="[选项]",
-             help="生成空白模板和每个支部的预填模板（带下拉选项）。\n\n"
+             help="生成空白模板和每个在册支部的预填模板（带下拉选项和填写提示，栏目名锁定）。"
+                  "支部申报已受理的，月检查表列出其任务，认定申请表填好品牌名称。\n\n"
                   "示例：pipeline templates --out 模板")
 @click.option("--out", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
               show_default=True, help="模板输出目录")
 @click.option("--roster", metavar="文件",
-              type=click.Path(path_type=Path, dir_okay=False), default=None,
+              type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="支部名册文件，默认在 inbox/ 中查找；有名册时为每个支部生成预填模板")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
@@ -155,8 +209,15 @@ def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: 
     from pipeline.templates import write_templates
 
     campaign = campaign_or_exit(config, as_of)
-    count = write_templates(out, roster, inbox, campaign)
-    click.echo(f"已生成 {count} 个模板文件，位于 {out}/")
+    written = write_templates(out, roster, inbox, campaign)
+    click.echo(f"已生成 {written.count} 个模板文件，位于 {out}/")
+    if written.branches:
+        click.echo(f"其中 {written.branches} 个支部各有一套预填模板，位于 {out}/各支部/，可分别发给各支部。")
+    else:
+        click.echo(f"还没有可用的支部名册，只生成了空白模板。请先填好 {out}/空白模板/支部名册.xlsx，"
+                   "放入收件箱后再运行一次，即可为每个支部生成预填模板。", err=True)
+        for line in written.roster_problems:
+            click.echo(f"  {line}", err=True)
 
 
 @cli.command(options_metavar="[选项]",

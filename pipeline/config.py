@@ -9,14 +9,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import re
 import tomllib
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import chinese_calendar
 
+from pipeline.config_documents import Documents, locate_templates, parse_documents
 from pipeline.limits import Limits, parse_limits
 
 RUBRIC_RULES: dict[str, dict[str, type]] = {
@@ -45,7 +47,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist", "limits",
+    "matching", "grades", "rubric", "shortlist", "documents", "limits",
 }
 
 
@@ -108,6 +110,7 @@ class Campaign:
     grades: tuple[tuple[str, float], ...]
     rubric: tuple[RubricItem, ...]
     shortlist: Shortlist
+    documents: Documents = field(default_factory=Documents)
     limits: Limits = field(default_factory=Limits)
 
     # ---- deadlines -------------------------------------------------------------------------
@@ -143,6 +146,10 @@ class Campaign:
         return self.application_deadline
 
     # ---- periods ---------------------------------------------------------------------------
+    def periods_of(self, which: str | None) -> tuple[str, ...]:
+        """The configured periods a periodic kind reports on ("months" or "quarters")."""
+        return getattr(self, which) if which in ("months", "quarters") else ()
+
     @staticmethod
     def period_bounds(period: str) -> tuple[dt.date, dt.date]:
         year = int(period[:4])
@@ -170,11 +177,6 @@ class Campaign:
             if total >= floor - 1e-9:
                 return name
         return "不合格"
-
-    def with_as_of(self, as_of: dt.date) -> Campaign:
-        from dataclasses import replace
-
-        return replace(self, as_of=as_of)
 
 
 def _days_in(day: dt.date) -> int:
@@ -209,14 +211,56 @@ def calendar_covers(year: int) -> bool:
 def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> Campaign:
     """Read and validate the campaign file; raise ConfigError with every problem found."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")  # Notepad may save a BOM
     except FileNotFoundError:
         raise ConfigError([f"找不到活动参数文件 {path}，请确认路径。"]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([f"活动参数文件 {path} 不是 UTF-8 编码，请用记事本打开后“另存为”，编码选 UTF-8。"]) from None
     except OSError as exc:
         raise ConfigError([f"无法读取活动参数文件 {path}（{exc.strerror or exc}），请检查文件和权限。"]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"活动参数文件 {path} 格式有误：{exc}"]) from None
-    return build_campaign(raw, today, as_of)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(toml_problem(path, text, str(exc))) from None
+    campaign = build_campaign(raw, today, as_of)
+    documents, problems = locate_templates(campaign.documents, path.parent)
+    if problems:
+        raise ConfigError(problems)
+    return replace(campaign, documents=documents)
+
+
+# tomllib's messages, most specific first → what to put right, in the clerk's words.
+TOML_MESSAGES = (
+    ("Expected '=' after a key", "参数名后面缺少“=”（请用英文等号）"),
+    ("Expected newline or end of document", "一行只能写一个参数，取值后面多了内容（说明文字请以 # 开头）"),
+    ("Expected ']]'", "“[[”缺少配对的“]]”"),
+    ("Expected ']'", "表名缺少右方括号“]”"),
+    ("Invalid initial character for a key", "参数名写法不对（中文名称要加英文双引号，如 \"优秀\" = 90）"),
+    ("Invalid statement", "这一行不是“参数名 = 取值”的写法"),
+    ("Invalid date or datetime", "日期不存在或写法不对，应写成 年-月-日，如 2014-04-01"),
+    ("Invalid value", "取值写法不对：文字加英文双引号（不要用中文引号“”），日期写成 2014-04-01，开关写 true 或 false"),
+    ("Unclosed array", "方括号 [ ] 没有配对，列表没有结束"),
+    ("Unclosed inline table", "花括号 { } 没有配对，或其中的项目之间缺少英文逗号"),
+    ("Unterminated string", "文字缺少结尾的英文双引号"),
+    ("Illegal character", "文字中有不允许的字符（如换行），请删除"),
+    ("Unescaped", "文字中的反斜杠“\\”要写成两个“\\\\”"),
+    ("Duplicate inline table key", "花括号中同一个参数写了两次"),
+    ("Cannot declare", "同一个表写了两次"),
+    ("Cannot overwrite a value", "同一个参数写了两次"),
+    ("Cannot", "同一个参数或表重复定义"),
+)
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
+
+
+def toml_problem(path: Path, text: str, message: str) -> list[str]:
+    """A TOML syntax error as the clerk can act on it: where (line and column), what, and the line."""
+    what = next((zh for en, zh in TOML_MESSAGES if message.startswith(en)), "写法不符合格式要求")
+    at = _TOML_AT.search(message)
+    if at is None:
+        return [f"活动参数文件 {path} 末尾格式有误：{what}。"]
+    line, column = int(at[1]), int(at[2])
+    shown = text.splitlines()[line - 1].strip() if line <= len(text.splitlines()) else ""
+    return [f"活动参数文件 {path} 第 {line} 行第 {column} 列格式有误：{what}。", f"  第 {line} 行：{shown}"]
 
 
 def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = None) -> Campaign:
@@ -244,6 +288,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     rubric = _rubric(p, raw.get("rubric", []))
     shortlist = _shortlist(p, raw.get("shortlist", {}))
     grades = _grades(p, raw.get("grades", {"优秀": 90, "良好": 80, "合格": 60}))
+    documents = parse_documents(raw.get("documents", {}), p.add)
     limits, limit_problems = parse_limits(raw.get("limits", {}))
     for key, message in limit_problems:
         p.add(key, message)
@@ -275,6 +320,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         grades=grades,
         rubric=rubric,
         shortlist=shortlist,
+        documents=documents,
         limits=limits,
     )
 
@@ -334,18 +380,22 @@ def _months(p: _Problems, monthly: dict[str, Any]) -> tuple[str, ...]:
 
 def _rubric(p: _Problems, rows: list[dict[str, Any]]) -> tuple[RubricItem, ...]:
     items: list[RubricItem] = []
+    skipped = False  # a row already reported: its points are unknown, so the sum is not checked
     for i, row in enumerate(rows, start=1):
         key = f"rubric[{i}]"
         name, rule, maximum = row.get("item"), row.get("rule"), row.get("max")
         if not isinstance(name, str) or not name:
             p.add(f"{key}.item", "缺少评分项目名称")
+            skipped = True
             continue
         key = f"rubric.{name}"
         if rule not in RUBRIC_RULES:
             p.add(f"{key}.rule", f"“{rule}”不是可用的计分规则（可用：{'、'.join(RUBRIC_RULES)}）")
+            skipped = True
             continue
         if not isinstance(maximum, int | float) or maximum <= 0:
             p.add(f"{key}.max", "满分应为正数")
+            skipped = True
             continue
         allowed = RUBRIC_RULES[rule]
         params: dict[str, Any] = {}
@@ -359,7 +409,7 @@ def _rubric(p: _Problems, rows: list[dict[str, Any]]) -> tuple[RubricItem, ...]:
     for dup in sorted({n for n in names if names.count(n) > 1}):
         p.add(f"rubric.{dup}", "评分项目重复")
     total = sum(r.max for r in items)
-    if items and abs(total - 100) > 1e-9:
+    if items and not skipped and abs(total - 100) > 1e-9:
         p.add("rubric", f"各项满分合计为 {total:g}，应为 100")
     if not rows:
         p.add("rubric", "缺少评分细则")

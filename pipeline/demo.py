@@ -36,6 +36,7 @@ from pipeline.forms import (
     form_kinds,
     review_kind,
 )
+from pipeline.names import strip_prefixes
 from pipeline.write.forms import write_form
 
 # ---- vocabulary ------------------------------------------------------------------------------
@@ -472,18 +473,11 @@ def assign_faults(rng: random.Random, roster: list[Branch], campaign: Campaign) 
     return {fault: chosen[i % len(chosen)] for i, fault in enumerate(FAULTS)}
 
 
-def _stripped(name: str, prefixes: tuple[str, ...]) -> str:
-    """The name without the configured prefixes, as often as they lead it (SPEC §4)."""
-    while prefix := next((p for p in prefixes if name.startswith(p) and len(name) > len(p)), ""):
-        name = name[len(prefix):]
-    return name
-
-
 def _typo_clarity(b: Branch, roster: list[Branch], campaign: Campaign) -> tuple[bool, bool, float]:
     """Whether the misspelt name is accepted by the fuzzy rule, is a homophone slip, and by what margin
     it beats the runner-up."""
-    typo = _stripped(_misspell(b.name), campaign.prefixes)
-    scores = sorted(((fuzz.ratio(typo, _stripped(r.name, campaign.prefixes)), r is b) for r in roster),
+    typo = strip_prefixes(_misspell(b.name), campaign.prefixes)
+    scores = sorted(((fuzz.ratio(typo, strip_prefixes(r.name, campaign.prefixes)), r is b) for r in roster),
                     reverse=True)
     best, own = scores[0]
     margin = best - (scores[1][0] if len(scores) > 1 else 0.0)

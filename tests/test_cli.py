@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_file
+from pipeline.parse.file import read_file
 
 A = ("JN001", "江宁区东山小学党支部")
 
@@ -88,6 +88,6 @@ def test_cli_words_are_chinese(args):
 
     result = CliRunner().invoke(cli, args)
     words = set(re.findall(r"[A-Za-z]{4,}", result.output))
-    assert words <= {"pipeline", "bogus", "help", "xlsx", "inbox", "outbox", "branches", "demo", "check",
+    assert words <= {"pipeline", "bogus", "help", "xlsx", "inbox", "outbox", "branches", "demo", "check", "docs",
                      "templates", "config", "campaign", "toml", "seed", "roster",
                      "jobs", "wait"}, words  # names of commands, options

@@ -9,7 +9,7 @@ import pytest
 from pipeline.assess import assess
 from pipeline.consolidate.results import consolidate
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_inbox
+from pipeline.run import read_all
 
 D = dt.date
 A, B = ("JN001", "江宁区东山小学党支部"), ("JN002", "秣陵中学党支部")
@@ -19,7 +19,7 @@ NEW, GONE = ("JN003", "汤山幼儿园党支部"), ("JN004", "湖熟中学党支
 def results(box: Path, as_of: D):
     c = f.campaign(as_of)
     kinds = form_kinds(c)
-    return consolidate(assess(read_inbox(box, kinds, c), kinds, c), c)
+    return consolidate(assess(read_all(box, c, kinds=kinds), kinds, c), c)
 
 
 def cell(res, kind: str, code: str, period: str) -> str:

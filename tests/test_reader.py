@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from factory import LONG, campaign
 
-from pipeline.assess import Received
 from pipeline.forms import form_kinds
+from pipeline.model import IGNORED, UNKNOWN, UNREADABLE, Received
+from pipeline.parse.file import read_file
 from pipeline.parse.forms import CELLS
 from pipeline.read.blocks import detect_kind, read_form
-from pipeline.read.inbox import read_file
-from pipeline.read.workbook import IGNORED, UNKNOWN, UNREADABLE, open_workbook
+from pipeline.read.workbook import open_workbook
 
 DATA = Path(__file__).parent / "data"
 CAMPAIGN = campaign()

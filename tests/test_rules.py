@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from pipeline.assess import assess
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_inbox
+from pipeline.run import read_all
 
 A, B, C = ("JN001", "江宁区东山小学党支部"), ("JN002", "秣陵中学党支部"), ("JN003", "汤山幼儿园党支部")
 D = dt.date
@@ -32,7 +32,7 @@ END = D(2014, 12, 31)
 def run(box: Path, as_of: D = END):
     c = f.campaign(as_of)
     kinds = form_kinds(c)
-    return assess(read_inbox(box, kinds, c), kinds, c)
+    return assess(read_all(box, c, kinds=kinds), kinds, c)
 
 
 def found(assessment, file: str, code: str):

@@ -25,8 +25,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.forms import form_kinds
+from pipeline.parse.file import read_file
 from pipeline.read import walk
-from pipeline.read.inbox import read_file
 from pipeline.read.pool import ReadPool, ReadTask
 from pipeline.write import outbox as ob
 
@@ -243,7 +243,7 @@ def test_limits_are_configurable_and_validated(box: Path, tmp_path: Path):
 # ---- the worker pool ---------------------------------------------------------------------------
 
 def _allocate(rel: str, _data: bytes, sha: str):  # a reader that needs far more memory than it may have
-    from pipeline.assess import Received
+    from pipeline.model import Received
 
     if rel == "big":
         bytearray(600 * 1024 * 1024)

@@ -13,10 +13,12 @@ import pandas as pd
 
 from pipeline.assess import Assessment
 from pipeline.config import Campaign
+from pipeline.forms import PERIODIC_KINDS
 from pipeline.validate.branches import Roster
 
 ON_TIME, LATE, RETURNED, MISSING, NOT_DUE, NOT_EXPECTED = "按时", "逾期", "退回", "缺报", "未到期", "—"
-REPORT_TYPES = {"monthly": "月检查", "quarterly": "季度汇报"}
+REPORT_TYPES = {k.key: k.report_type or k.title for k in PERIODIC_KINDS}  # key → name in 报送情况
+_PERIODS = {k.key: k.periods for k in PERIODIC_KINDS}
 RATE_COLUMNS = ("应报", "实报", "按时", "报送率", "按时率")
 
 
@@ -39,7 +41,7 @@ def reports_of(assessment: Assessment) -> list[Report]:
 
 
 def periods_of(kind: str, campaign: Campaign) -> tuple[str, ...]:
-    return campaign.months if kind == "monthly" else campaign.quarters
+    return campaign.periods_of(_PERIODS[kind])
 
 
 def expected(roster: Roster, code: str, period: str, campaign: Campaign) -> bool:

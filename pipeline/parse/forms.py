@@ -132,5 +132,4 @@ def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: C
         index.append(row_no)
     frame = pd.DataFrame(rows, columns=[*columns, CELLS], index=pd.Index(index, name=ROW), dtype=object)
     frame.attrs["sheet"] = table.sheet if table else spec.sheet
-    frame.attrs["columns_found"] = tuple(table.columns) if table else ()
     return frame

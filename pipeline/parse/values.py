@@ -153,6 +153,11 @@ def _date_from_text(s: str, shown: str, year: int | None = None) -> Parsed | Non
     return None
 
 
+def date_range() -> tuple[dt.date, dt.date]:
+    """The first and last day an Excel date cell may hold and still be read as a date (templates validate it)."""
+    return _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MIN), _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MAX)
+
+
 def _date_from_number(x: float, shown: str) -> Parsed | None:
     """20140503 typed as a number, or an Excel serial (a fraction is a time of day and is dropped)."""
     if x.is_integer() and 10_000_000 <= x <= 99_999_999:

@@ -83,16 +83,17 @@ def _by_title(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | N
 
 def _by_sheet_name(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:
     names = {normalise_label(s.name) for s in visible}
-    for kind in kinds:
-        own = {kind.sheet} if kind.sheet else {t.sheet for t in kind.tables}
-        if own & names and kind.key not in ("apply_create", "apply_improve"):
+    found = [k for k in kinds if k.own_sheets & names]
+    sharing = {k.key: [o for o in kinds if o is not k and o.own_sheets & k.own_sheets] for k in found}
+    unique = [k for k in found if not sharing[k.key]]
+    if unique or not found:
+        return unique[0] if unique else None
+    # Kinds sharing their sheets (创建 and 完善) are told apart by the labels only one of them asks for.
+    distinct = {k.key: set(k.labels) - {label for o in sharing[k.key] for label in o.labels} for k in found}
+    for kind in found:
+        if distinct[kind.key] and _has_label(visible, tuple(distinct[kind.key])):
             return kind
-    if {"申报表", "任务分解表"} & names:
-        # 完善 and 创建 share their sheets; only the improve form asks for 已有基础.
-        improve = next(k for k in kinds if k.key == "apply_improve")
-        create = next(k for k in kinds if k.key == "apply_create")
-        return improve if _has_label(visible, ("已有基础", "完善重点")) else create
-    return None
+    return next((k for k in found if not distinct[k.key]), found[0])
 
 
 def _by_table_header(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:

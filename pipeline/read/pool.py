@@ -25,8 +25,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from pipeline.assess import Received
-from pipeline.read.workbook import UNREADABLE
+from pipeline.model import UNREADABLE, Received
 
 UNSAFE = "文件结构异常，无法安全读取"
 UNSAFE_MEMORY = f"{UNSAFE}（读取时所需内存超出上限），请支部用 Excel 打开后另存为新文件再发送"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import StopRun
-from pipeline.read.workbook import IGNORED, UNREADABLE
+from pipeline.model import IGNORED, UNREADABLE
 
 SPECIAL = "不是普通文件（命名管道、套接字或设备文件），未读取"
 LINK_OUT = "快捷方式（符号链接）指向收件箱以外的位置，未读取；如需处理，请把文件本身复制到收件箱"

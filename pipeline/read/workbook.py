@@ -15,16 +15,13 @@ import python_calamine
 from defusedxml import DefusedXmlException
 
 from pipeline.limits import Limits
+from pipeline.model import IGNORED, UNKNOWN, UNREADABLE
 from pipeline.read.guard import inspect
 from pipeline.read.sparse import read_sparse
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et", ".ett", ".xlt", ".xltx")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-IGNORED = "忽略"
-UNREADABLE = "无法读取"
-UNKNOWN = "无法识别"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,10 +11,9 @@ from rapidfuzz import fuzz, process
 
 from pipeline.config import Campaign
 from pipeline.issues import Issue, issue
+from pipeline.names import squash, strip_prefixes
 from pipeline.parse.forms import CELLS, Submission
 
-ROSTER_COLUMNS = ("支部编码", "支部名称", "支部类型", "所在单位", "上级组织", "支部书记", "联系人", "联系电话",
-                  "党员人数", "成立日期", "撤销日期", "别名")
 DEFAULT_PARENT = "局党工委"
 
 
@@ -26,25 +24,9 @@ class Match:
     issues: tuple[Issue, ...] = ()
 
 
-def squash(name: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", name))
-
-
-def strip_prefixes(name: str, prefixes: tuple[str, ...]) -> str:
-    """Drop configured prefixes (中共, 南京市, 江宁区 …) as often as they lead the name."""
-    out = squash(name)
-    changed = True
-    while changed:
-        changed = False
-        for p in prefixes:
-            if p and out.startswith(p) and len(out) > len(p):
-                out, changed = out[len(p):], True
-    return out
-
-
 @dataclass(frozen=True)
 class Roster:
-    branches: pd.DataFrame  # one row per branch, index = 支部编码, ROSTER_COLUMNS
+    branches: pd.DataFrame  # one row per branch, index = 支部编码, the roster table's columns
     by_name: dict[str, str]  # squashed name or alias → code
     by_stripped: dict[str, str]  # prefix-stripped name or alias → code
     prefixes: tuple[str, ...]

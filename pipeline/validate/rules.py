@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -34,11 +35,13 @@ def period_issues(sub: Submission, campaign: Campaign) -> list[Issue]:
     label = sub.kind.period_field
     if not label or period is None:
         return []
-    configured = campaign.months if sub.kind.key == "monthly" else campaign.quarters
+    configured = campaign.periods_of(sub.kind.periods)
     if period not in configured:
         shown = "、".join(configured)
         return [issue("period-not-configured", sub.file, *sub.cell(label), label, period, periods=shown)]
-    table, date_label = ("活动记录", "活动日期") if sub.kind.key == "monthly" else ("宣传报道", "发布日期")
+    if sub.kind.dated_rows is None:
+        return []
+    table, date_label = sub.kind.dated_rows
     return rows_outside(sub, table, date_label, campaign.period_bounds(period), _period_name(period))
 
 
@@ -154,3 +157,18 @@ def recognition_issues(sub: Submission, application: Submission | None, campaign
 
 def _norm(text: object) -> str:
     return "".join(str(text).split())
+
+
+def _progress_against(sub: Submission, application: Submission | None, _campaign: Campaign) -> list[Issue]:
+    return progress_issues(sub, task_ids(application))
+
+
+# Rules a kind names in `FormKind.rules`: (its submission, the branch's accepted application, campaign).
+LINKED_RULES: dict[str, Callable[[Submission, Submission | None, Campaign], list[Issue]]] = {
+    "progress": _progress_against,
+    "recognition": recognition_issues,
+}
+# Rules a kind names in `FormKind.series_rules`: over one branch's accepted reports of that kind.
+SERIES_RULES: dict[str, Callable[[list[Submission]], list[Issue]]] = {
+    "falling_progress": falling_progress,
+}

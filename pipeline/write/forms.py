@@ -27,6 +27,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.forms import NARRATIVE, FieldSpec, FormKind, TableSpec
 from pipeline.write.common import display_width
+from pipeline.write.template_aids import TemplateAids, protect
 
 AUTHOR = "江宁区教育局党工委"
 META_SHEET = "_meta"
@@ -42,7 +43,7 @@ PORTRAIT_WIDTH = 110  # a table sheet wider than this (in column units) prints l
 
 def form_title(kind: FormKind) -> str:
     """The title on row 1: the committee's own roster is just `支部名册`."""
-    return kind.title if kind.key == "roster" else f"“一支部一品牌”{kind.title}"
+    return kind.title if kind.master else f"“一支部一品牌”{kind.title}"
 
 
 def write_form(
@@ -54,6 +55,7 @@ def write_form(
     created: dt.datetime,
     dropdowns: bool = True,
     note: str = "",
+    aids: TemplateAids | None = None,
 ) -> None:
     """Write one workbook of `kind`.
 
@@ -61,6 +63,7 @@ def write_form(
     accepted too), each row keyed by column label. Row keys that are not columns of the table
     become extra columns after the described ones, and value keys that are not fields of the kind
     extra label rows after the described fields. `note` is row 2 of a table-only kind.
+    `aids` makes it a template to fill in: input checks, a 填表说明 line, labels locked.
     """
     rows_by_table = _rows_by_table(kind, tables)
     workbook = Workbook(
@@ -68,9 +71,9 @@ def write_form(
         {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True},
     )
     workbook.set_properties({"created": created, "author": AUTHOR, "title": form_title(kind)})
-    styles = _Styles(workbook)
+    styles = _Styles(workbook, aids)
     if kind.sheet is None:
-        _write_table_only(workbook, styles, kind, rows_by_table, dropdowns, note)
+        _write_table_only(workbook, styles, kind, rows_by_table, dropdowns, note or (aids.instructions if aids else ""))
     else:
         _write_form_kind(workbook, styles, kind, values, rows_by_table, dropdowns)
     meta = workbook.add_worksheet(META_SHEET)
@@ -78,7 +81,10 @@ def write_form(
     meta.write_string(0, 1, kind.key)
     meta.write_string(1, 0, "title")
     meta.write_string(1, 1, kind.title)
-    meta.hide()
+    if aids:
+        meta.very_hidden()  # not even listed under 取消隐藏
+    else:
+        meta.hide()
     workbook.close()
 
 
@@ -110,8 +116,11 @@ class _Styles:
         "cell_center": {"border": 1, "align": "center", "valign": "vcenter"},  # codes, numbers, dates
     }
 
-    def __init__(self, workbook: Workbook) -> None:
+    OPEN = ("value", "cell", "cell_center")  # what a branch fills in: unlocked when the sheet is protected
+
+    def __init__(self, workbook: Workbook, aids: TemplateAids | None = None) -> None:
         self.workbook = workbook
+        self.aids = aids
         self.cache: dict[tuple[str, str, bool], Format] = {}
 
     def get(self, base: str, num_format: str = "", wrap: bool = False) -> Format:
@@ -123,8 +132,18 @@ class _Styles:
             if wrap:
                 props["text_wrap"] = True
                 props["valign"] = "top"
+            if self.aids and base in self.OPEN:
+                props["locked"] = False
             self.cache[key] = self.workbook.add_format(props)
         return self.cache[key]
+
+    def column(self) -> Format | None:
+        """Template columns are open by default, so rows a branch adds below a table can be filled."""
+        if not self.aids:
+            return None
+        if ("column", "", False) not in self.cache:
+            self.cache[("column", "", False)] = self.workbook.add_format({"locked": False})
+        return self.cache[("column", "", False)]
 
 
 def _display(value: object, spec: FieldSpec) -> str:
@@ -142,7 +161,7 @@ def _write_value(
 ) -> None:
     """Strings as text (never formulas), dates as real dates, numbers as numbers, months as text."""
     if value is None or value == "":
-        ws.write_blank(row, col, None, styles.get(base, wrap=wrap))
+        ws.write_blank(row, col, None, styles.get(base, _text_format(styles, spec), wrap))
     elif isinstance(value, dt.date) and spec.type == "month":
         ws.write_string(row, col, value.strftime("%Y-%m"), styles.get(base, wrap=wrap))
     elif isinstance(value, dt.date):
@@ -153,7 +172,7 @@ def _write_value(
             num_format = "0%" if float(round(value * 100, 6)).is_integer() else "0.0%"
         ws.write_number(row, col, value, styles.get(base, num_format, wrap))
     else:
-        ws.write_string(row, col, str(value), styles.get(base, wrap=wrap))
+        ws.write_string(row, col, str(value), styles.get(base, _text_format(styles, spec), wrap))
 
 
 def _validate(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -> None:
@@ -167,6 +186,18 @@ def _validate(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -
         "error_title": "输入有误",
         "error_message": f"{spec.label}只能填写：{choices}。请从下拉列表中选择。"[:255],
     })
+
+
+def _aid(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec, styles: _Styles) -> None:
+    """A template's input check (a dropdown of the periods, a date, a whole number, 0–100 …)."""
+    rule = styles.aids.validation(spec) if styles.aids else None
+    if rule:
+        ws.data_validation(first, col, last, col, rule)
+
+
+def _text_format(styles: _Styles, spec: FieldSpec) -> str:
+    """Text cells in templates where typing would change the value (a month, a code, a phone number)."""
+    return "@" if styles.aids and styles.aids.is_text(spec) else ""
 
 
 def _print_setup(ws: Worksheet, header_row: int | None = None, width: int = 0) -> None:
@@ -190,6 +221,13 @@ def _title_row(ws: Worksheet, styles: _Styles, row: int, text: str, columns: int
     else:
         ws.write_string(row, 0, text, styles.get(base))
     ws.set_row(row, 32 if base == "title" else 20)
+
+
+def _instructions_row(ws: Worksheet, styles: _Styles, row: int, text: str, columns: int, width: int) -> int:
+    """The 填表说明 line under a form's title, wrapped to the form's width; returns the next row."""
+    ws.merge_range(row, 0, row, columns - 1, text, styles.get("note", wrap=True))
+    ws.set_row(row, 15 * math.ceil((display_width(text) + 2) / width) + 6)
+    return row + 1
 
 
 # ---- tables ----------------------------------------------------------------------------------
@@ -231,13 +269,15 @@ def _write_table(
         for col, spec in enumerate(columns):
             if spec.options:
                 _validate(ws, header + 1, last, col, spec)
+            else:
+                _aid(ws, header + 1, last, col, spec, styles)
     ws.freeze_panes(header + 1, 0)
     return widths
 
 
-def _set_widths(ws: Worksheet, widths: list[int]) -> None:
+def _set_widths(ws: Worksheet, widths: list[int], styles: _Styles) -> None:
     for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
+        ws.set_column(col, col, width, styles.column())
 
 
 def _write_table_sheet(
@@ -250,12 +290,16 @@ def _write_table_sheet(
     _title_row(ws, styles, 0, caption, columns, "title" if note is not None else "caption")
     header = 1
     if note is not None:
-        if note:
+        if note and not styles.aids:
             _title_row(ws, styles, 1, note, columns, "note")
         header = 2
     widths = _write_table(ws, styles, table, rows, header, dropdowns)
-    _set_widths(ws, widths)
+    if note and styles.aids:
+        _instructions_row(ws, styles, 1, note, columns, sum(widths))
+    _set_widths(ws, widths, styles)
     _print_setup(ws, header, sum(widths))
+    if styles.aids:
+        protect(ws)
 
 
 def _write_table_only(
@@ -285,6 +329,8 @@ def _write_form_kind(
     _title_row(ws, styles, 0, form_title(kind), columns, "title")
     value_width = sum(widths[1:])
     row = 1
+    if styles.aids:
+        row = _instructions_row(ws, styles, row, styles.aids.instructions, columns, sum(widths))
     fields = list(kind.fields) + [FieldSpec(label) for label in values if label not in kind.labels]
     for spec in fields:
         value = values.get(spec.label)
@@ -303,6 +349,8 @@ def _write_form_kind(
             ws.set_row(row, 22)
         if dropdowns and spec.options:
             _validate(ws, row, row, 1, spec)
+        elif dropdowns:
+            _aid(ws, row, row, 1, spec, styles)
         row += 1
     header_row: int | None = None
     for table in below:
@@ -315,8 +363,10 @@ def _write_form_kind(
         widths = [max(a, b) for a, b in zip(widths, table_widths + [0] * columns, strict=False)]
         header_row = row
         row += max(len(rows), BLANK_ROWS) + 1
-    _set_widths(ws, widths)
+    _set_widths(ws, widths, styles)
     _print_setup(ws, header_row)
+    if styles.aids:
+        protect(ws)
     for table in kind.tables:
         if table.sheet != kind.sheet:
             _write_table_sheet(workbook, styles, table, rows_by_table[table.name],

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.assess import ManifestRow
 from pipeline.config import Campaign
+from pipeline.model import ManifestRow
 from pipeline.write.common import Formats, column_widths, new_workbook, write_frame
 
 STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略")

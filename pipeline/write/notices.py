@@ -2,53 +2,40 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.assess import REJECTED, ManifestRow
 from pipeline.config import Campaign
-from pipeline.issues import Issue
+from pipeline.consolidate.notices import Notice
 from pipeline.write.common import Formats, finish_sheet, fit_row, new_workbook, safe_file_name, text_of, write_cell
 
 COLUMNS = ("文件", "工作表", "单元格", "字段", "值", "问题", "级别", "修改建议")
 WIDTHS = (36, 12, 8, 12, 22, 44, 6, 44)
 FOLDER = "退回通知"
-COMMITTEE_FORMS = ("支部名册", "督查记录表", "评审评分表")  # the committee's own files: fixed in-house, not sent back
 
 
-def notice_name(branch: str, known: set[str]) -> str:
-    stem = branch if branch in known else f"未识别-{branch}"
-    return safe_file_name(stem) + ".xlsx"
+def notice_file_name(notice: Notice) -> str:
+    return safe_file_name(notice.stem) + ".xlsx"
 
 
-def write_notices(outbox: Path, issues: tuple[Issue, ...], manifest: tuple[ManifestRow, ...],
-                  roster_names: set[str], campaign: Campaign) -> int:
-    """Write one workbook per branch; return how many were written."""
-    kind_of = {r.文件: r.类型 for r in manifest}
-    by_branch: dict[str, list[Issue]] = defaultdict(list)
-    for i in issues:
-        if i.branch and kind_of.get(i.file) not in COMMITTEE_FORMS:
-            by_branch[i.branch].append(i)
-    status = {r.文件: r.状态 for r in manifest}
+def write_notices(outbox: Path, notices: tuple[Notice, ...], campaign: Campaign) -> int:
+    """Write one workbook per notice; return how many were written."""
     folder = outbox / FOLDER
     folder.mkdir(exist_ok=True)
-    for branch in sorted(by_branch):
-        _write_notice(folder / notice_name(branch, roster_names), branch, by_branch[branch], status, campaign)
-    return len(by_branch)
+    for notice in notices:
+        _write_notice(folder / notice_file_name(notice), notice, campaign)
+    return len(notices)
 
 
-def _write_notice(path: Path, branch: str, issues: list[Issue], status: dict[str, str],
-                  campaign: Campaign) -> None:
+def _write_notice(path: Path, notice: Notice, campaign: Campaign) -> None:
     book = new_workbook(path, campaign.as_of)
     fmt = Formats(book)
     ws = book.add_worksheet("退回通知")
-    returned = sorted({i.file for i in issues if status.get(i.file) == REJECTED})
-    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{branch}：报送材料问题通知", fmt.title)
+    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, f"{notice.branch}：报送材料问题通知", fmt.title)
     lines = [f"统计截止 {campaign.as_of.isoformat()}。以下“错误”须改正，“警告”请核对。"]
-    if returned:
-        lines.append("以下文件已退回，请改正后重新报送：" + "、".join(returned))
+    if notice.returned:
+        lines.append("以下文件已退回，请改正后重新报送：" + "、".join(notice.returned))
     else:
         lines.append("所报文件均已受理，以下警告请核对，如有需要可修改后重新报送。")
     for n, line in enumerate(lines, start=1):
@@ -57,7 +44,7 @@ def _write_notice(path: Path, branch: str, issues: list[Issue], status: dict[str
     for c, col in enumerate(COLUMNS):
         ws.write_string(header, c, col, fmt.header)
     frame = pd.DataFrame([(i.file, i.sheet, i.cell, i.field, i.value, i.message, i.severity, i.fix)
-                          for i in sorted(issues, key=lambda i: (i.file, not i.is_error))], columns=list(COLUMNS))
+                          for i in notice.issues], columns=list(COLUMNS))
     for r, values in enumerate(frame.itertuples(index=False), start=header + 1):
         for c, value in enumerate(values):
             write_cell(ws, r, c, value, fmt, "status" if COLUMNS[c] == "级别" else "")

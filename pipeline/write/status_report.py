@@ -111,11 +111,6 @@ def _none_row(ws: Worksheet, fmt: Formats, row: int, cols: int, first_col: int =
         ws.write_blank(row, c, None, fmt.text)
 
 
-def _pixels(width: float) -> int:
-    """A column's width in pixels, as Excel and XlsxWriter count it for the default font."""
-    return 0 if width <= 0 else int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
-
-
 def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
     """Flat, grouped by 上级组织 (sorted), then 支部编码."""
     if frame.empty or "上级组织" not in frame.columns:
