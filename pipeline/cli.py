@@ -160,6 +160,9 @@ def docs(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None
     except DocumentError as err:
         fail(["公文模板有问题，公文/ 未改动：", *err.problems], EXIT_CONFIG)
         return
+    except StopRun as err:  # the outbox's checks and lock, as for run
+        fail(err.problems, EXIT_CONFIG)
+        return
     click.echo(f"统计截止：{campaign.as_of.isoformat()}")
     for path in written:
         click.echo(f"已生成 {path}")

@@ -23,7 +23,7 @@ from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
 from pipeline.write.notices import write_notices
-from pipeline.write.outbox import atomic_outbox, check_outbox
+from pipeline.write.outbox import atomic_outbox, check_outbox, claimed
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
 from pipeline.write.status_report import write_status_report
@@ -108,4 +108,7 @@ def results_lines(results: Results) -> tuple[str, ...]:
 def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> list[Path]:
     """`pipeline docs`: compute as the run does, then swap in a fresh outbox/公文/ only — for a clerk who edits
     the templates or the [documents] wording; the drafts agree with a run's workbooks at the same as_of."""
-    return replace_documents(outbox, compute(inbox, campaign, progress).results, campaign)
+    check_outbox(inbox, outbox, whole=False)
+    results = compute(inbox, campaign, progress).results
+    with claimed(outbox, inbox, campaign.limits.lock_wait_seconds, whole=False):  # a run's lock; only 公文/ is ours
+        return replace_documents(outbox, results, campaign)

@@ -70,8 +70,9 @@ class Layout:
 
 # ---- refusing what is not ours ---------------------------------------------------------------
 
-def check_outbox(inbox: Path, outbox: Path) -> None:
-    """Refuse an outbox that is the inbox, lies inside it or contains it, or is someone's folder."""
+def check_outbox(inbox: Path, outbox: Path, whole: bool = True) -> None:
+    """Refuse an outbox that is the inbox, lies inside it or contains it, or (when the whole outbox is to be
+    written, not only its 公文/) is someone's folder."""
     inbox_real, outbox_real = Path(os.path.realpath(inbox)), Path(os.path.realpath(outbox))
     if _same(inbox_real, outbox_real):
         raise OutboxError([f"输出目录 {outbox} 就是收件箱 {inbox}：写入输出会覆盖收件箱里的报送材料，程序没有运行。",
@@ -85,7 +86,7 @@ def check_outbox(inbox: Path, outbox: Path) -> None:
                            "请另选一个不包含收件箱的输出目录，例如 --outbox outbox。"])
     if outbox_real.exists() and not outbox_real.is_dir():
         raise OutboxError([f"输出目录 {outbox} 是一个文件，不是文件夹。请另选输出目录。"])
-    foreign = foreign_entries(outbox_real)
+    foreign = foreign_entries(outbox_real) if whole else []
     if foreign:
         shown = "、".join(foreign[:3]) + (f" 等 {len(foreign)} 项" if len(foreign) > 3 else "")
         raise OutboxError([f"输出目录 {outbox} 不是本程序以前生成的输出目录，里面已有其他文件（{shown}）。",
@@ -163,13 +164,7 @@ def atomic_outbox(outbox: Path, inbox: Path | None = None, wait: float = 10) -> 
 
     Under one lock per outbox: another run waits up to `wait` seconds, then stops with exit 2.
     """
-    if inbox is not None:
-        check_outbox(inbox, outbox)
-    layout = _prepare(outbox)
-    with _locked(layout, wait):
-        if inbox is not None:
-            check_outbox(inbox, outbox)  # again, now that no other run can be changing it
-        recover(layout)
+    with claimed(outbox, inbox, wait) as layout:
         staging = _new_staging(layout)
         try:
             yield staging
@@ -187,6 +182,19 @@ def atomic_outbox(outbox: Path, inbox: Path | None = None, wait: float = 10) -> 
                 commit(layout, staging, owned_files(layout.outbox))
             except OSError as exc:
                 raise _disk_error(exc, outbox, "替换输出文件") from None
+
+
+@contextlib.contextmanager
+def claimed(outbox: Path, inbox: Path | None = None, wait: float = 10, whole: bool = True) -> Iterator[Layout]:
+    """The outbox checked, created if needed, locked, and any swap a killed run left finished."""
+    if inbox is not None:
+        check_outbox(inbox, outbox, whole)
+    layout = _prepare(outbox)
+    with _locked(layout, wait):
+        if inbox is not None:
+            check_outbox(inbox, outbox, whole)  # again, now that no other run can be changing it
+        recover(layout)
+        yield layout
 
 
 def _prepare(outbox: Path) -> Layout:
