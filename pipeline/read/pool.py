@@ -16,7 +16,6 @@ import ctypes
 import faulthandler
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import time
@@ -250,6 +249,10 @@ def _limit_memory(memory_mb: int) -> None:
     except (OSError, ValueError, IndexError):
         current = 0
     limit = current + memory_mb * 1024 * 1024
+    try:
+        import resource  # POSIX only; elsewhere the timeout is the only bound
+    except ImportError:
+        return
     with contextlib.suppress(ValueError, OSError, AttributeError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 

@@ -262,7 +262,7 @@ def _sync_tree(folder: Path) -> None:
     """Contents on disk before the journal says they are there (a power cut, not only a kill)."""
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDWR)  # Windows flushes only a handle open for writing
             try:
                 os.fsync(fd)
             finally:
