@@ -11,15 +11,28 @@ from pipeline.forms import form_kinds
 from pipeline.issues import Issue
 from pipeline.model import ManifestRow, Received, RosterError
 from pipeline.parse.file import FileReader, read_file
-from pipeline.read.inbox import inbox_files, read_entry
+from pipeline.read.inbox import plan
+from pipeline.read.pool import ReadPool, default_jobs
+from pipeline.read.walk import Entry, load, walk_inbox
 from pipeline.write.common import display_width
 
 
+def read_path(rel: str, path: Path, campaign: Campaign) -> Received:
+    """One named file, read like an inbox file: a FIFO, socket or device is 忽略, never opened."""
+    item = load(Entry(rel, path), campaign.limits.max_file_bytes)
+    if item.data is None:
+        return Received(rel, item.sha256, item.mtime, item.status, item.reason)
+    return read_file(rel, item.data, form_kinds(campaign), campaign, item.sha256)
+
+
+def _inbox_entries(inbox: Path) -> list[Entry]:
+    return [e for e in walk_inbox(inbox) if e.status is None] if inbox.is_dir() else []
+
+
 def find_roster(roster: Path | None, inbox: Path, campaign: Campaign) -> Received:
-    kinds = form_kinds(campaign)
-    candidates = [roster] if roster else (inbox_files(inbox) if inbox.is_dir() else [])
-    for path in candidates:
-        received = read_file(path.name, path.read_bytes(), kinds, campaign)
+    candidates = [Entry(roster.name, roster)] if roster else _inbox_entries(inbox)
+    for entry in candidates:
+        received = read_path(entry.path.name, entry.path, campaign)
         if _is_roster(received):
             return received
     raise RosterError([f"没有找到支部名册：请用 --roster 指定名册文件，或把名册放在 {inbox}/ 中。"])
@@ -31,18 +44,26 @@ def check_files(files: list[Path], roster: Path | None, inbox: Path, campaign: C
     With an explicit roster the inbox is not consulted: the files stand alone."""
     kinds = form_kinds(campaign)
     given = {p.resolve() for p in files}
-    context = [read_file(f"{inbox.name}/{path.relative_to(inbox).as_posix()}", path.read_bytes(), kinds, campaign)
-               for path in (inbox_files(inbox) if inbox.is_dir() and roster is None else [])
-               if path.resolve() not in given]  # the inbox is read once: roster and context together
-    reader = FileReader(kinds, campaign)
-    items: list[Received] = []
-    for path in files:  # an archive is checked member by member
-        items += read_entry(path.as_posix(), path.read_bytes(), 0.0, reader, {})
+    context = [read_path(f"{inbox.name}/{e.rel}", e.path, campaign)
+               for e in (_inbox_entries(inbox) if roster is None else [])
+               if e.path.resolve() not in given]  # the inbox is read once: roster and context together
+    items = _read_isolated(files, campaign)
     rosters = [r for r in items if _is_roster(r)] or [r for r in context if _is_roster(r)]  # a roster checked is used
     received = [rosters[0] if rosters else find_roster(roster, inbox, campaign)]
     received += [r for r in context if r.status is None and not _is_roster(r)]
     received += [r for r in items if not _is_roster(r)]
     return Checked(assess(received, kinds, campaign), frozenset(r.path for r in items))
+
+
+def _read_isolated(files: list[Path], campaign: Campaign) -> list[Received]:
+    """The files to check, each read in a worker process with the run's limits (a hostile file
+    there fails alone, it cannot take the command down); an archive is checked member by member."""
+    limits = campaign.limits
+    items = [task for _, task in plan(load(Entry(path.as_posix(), path), limits.max_file_bytes) for path in files)]
+    reader = FileReader(form_kinds(campaign), campaign)
+    with ReadPool(reader, max(2, min(default_jobs(), len(items))), limits.worker_memory_mb,
+                  limits.worker_timeout_seconds) as pool:
+        return pool.map(items)
 
 
 def _is_roster(received: Received) -> bool:

@@ -11,9 +11,11 @@ from typing import Any
 import click
 
 from pipeline.cli_zh import use_chinese
-from pipeline.config import Campaign, ConfigError, load_campaign
+from pipeline.config import Campaign, ConfigError, StopRun, load_campaign
+from pipeline.display import escape_text
 from pipeline.model import RosterError
 from pipeline.parse.values import parse_date
+from pipeline.signals import Interrupted, interrupts_as_exceptions
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG = 0, 1, 2
 use_chinese()
@@ -63,9 +65,14 @@ def as_of_warning(campaign: Campaign) -> str | None:
     return None
 
 
+def say(text: str, err: bool = False) -> None:
+    """Echo with control, escape and bidi characters from file names shown escaped."""
+    click.echo("\n".join(escape_text(line) for line in text.split("\n")), err=err)
+
+
 def fail(lines: list[str], code: int) -> None:
     for line in lines:
-        click.echo(line, err=True)
+        say(line, err=True)
     sys.exit(code)
 
 
@@ -95,10 +102,16 @@ def cli() -> None:
 @click.option("--outbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
               show_default=True, help="输出目录")
+@click.option("--jobs", metavar="个数", type=click.IntRange(1, 256), default=None,
+              help="同时读取文件的进程数，默认为处理器核数；1 表示在本进程中读取")
+@click.option("--wait", metavar="秒", type=click.IntRange(0, 86400), default=None,
+              help="另一次运行正在写同一输出目录时最多等待的秒数，默认见 campaign.toml [limits]")
 @click.option("--today", "today", metavar="日期", callback=_date,
               help="发文日期（退回通知的落款和重新报送期限由此起算），默认为当天")
 @config_options
-def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None, today: dt.date | None) -> None:
+def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: Path, as_of: dt.date | None,
+        today: dt.date | None) -> None:
+    from pipeline.read.pool import default_jobs
     from pipeline.run import run as run_pipeline
     from pipeline.summary import summary_lines
     from pipeline.write.documents import DocumentError
@@ -107,15 +120,22 @@ def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None, today: d
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
-        result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"))
+        with interrupts_as_exceptions():
+            result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"), jobs or default_jobs(), wait)
     except RosterError as err:
         fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
         return
     except DocumentError as err:
         fail(["公文模板有问题，输出目录未改动：", *err.problems], EXIT_CONFIG)
         return
+    except StopRun as err:
+        fail(err.problems, EXIT_CONFIG)
+        return
+    except Interrupted as stop:
+        fail([stop.message], stop.code)
+        return
     for line in summary_lines(result, outbox):
-        click.echo(line)
+        say(line)
 
 
 @cli.command(options_metavar="[选项]",
@@ -144,6 +164,9 @@ def docs(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None
     except DocumentError as err:
         fail(["公文模板有问题，公文/ 未改动：", *err.problems], EXIT_CONFIG)
         return
+    except StopRun as err:  # the outbox's checks and lock, as for run
+        fail(err.problems, EXIT_CONFIG)
+        return
     click.echo(f"统计截止：{campaign.as_of.isoformat()}")
     for path in written:
         click.echo(f"已生成 {path}")
@@ -171,7 +194,7 @@ def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Pat
     except RosterError as err:
         fail(["支部名册有问题：", *err.problems], EXIT_CONFIG)
         return
-    click.echo(issue_table(found))
+    say(issue_table(found))
     sys.exit(1 if any(i.is_error for i in found.issues) else 0)
 
 

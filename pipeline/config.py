@@ -19,6 +19,7 @@ from typing import Any
 import chinese_calendar
 
 from pipeline.config_documents import Documents, locate_templates, parse_documents
+from pipeline.limits import Limits, parse_limits
 
 RUBRIC_RULES: dict[str, dict[str, type]] = {
     # rule kind -> the parameters it accepts (besides item, max, rule)
@@ -46,7 +47,7 @@ SHORTLIST_KEYS: dict[str, type] = {
 
 TOP_KEYS = {
     "year", "as_of", "deadline_rolls_to_workday", "windows", "monthly", "quarterly",
-    "matching", "grades", "rubric", "shortlist", "documents", "notice", "recognition_valid_years",
+    "matching", "grades", "rubric", "shortlist", "documents", "notice", "recognition_valid_years", "limits",
 }
 
 
@@ -126,6 +127,7 @@ class Campaign:
     documents: Documents = field(default_factory=Documents)
     notice: NoticeSettings = NoticeSettings()
     today: dt.date | None = None  # the run date, passed in by the CLI: notices are dated by it, not by as_of
+    limits: Limits = field(default_factory=Limits)
 
     # ---- deadlines -------------------------------------------------------------------------
     def roll(self, day: dt.date) -> dt.date:
@@ -247,6 +249,8 @@ def load_campaign(path: Path, today: dt.date, as_of: dt.date | None = None) -> C
         raise ConfigError([f"找不到活动参数文件 {path}，请确认路径。"]) from None
     except UnicodeDecodeError:
         raise ConfigError([f"活动参数文件 {path} 不是 UTF-8 编码，请用记事本打开后“另存为”，编码选 UTF-8。"]) from None
+    except OSError as exc:
+        raise ConfigError([f"无法读取活动参数文件 {path}（{exc.strerror or exc}），请检查文件和权限。"]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -323,6 +327,9 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
     if isinstance(valid_years, bool) or not isinstance(valid_years, int) or not 1 <= valid_years <= 10:
         p.add("recognition_valid_years", f"取值“{valid_years}”不对，应为 1 到 10 之间的整数（年）")
     documents = parse_documents(raw.get("documents", {}), p.add)
+    limits, limit_problems = parse_limits(raw.get("limits", {}))
+    for key, message in limit_problems:
+        p.add(key, message)
     cfg_as_of = raw.get("as_of")
     if cfg_as_of is not None and not isinstance(cfg_as_of, dt.date):
         p.add("as_of", f"应为日期，例如 {y}-12-31")
@@ -355,6 +362,7 @@ def build_campaign(raw: dict[str, Any], today: dt.date, as_of: dt.date | None = 
         documents=documents,
         notice=notice,
         today=today,
+        limits=limits,
     )
 
 

@@ -19,12 +19,12 @@ from pipeline.parse.file import FileReader
 from pipeline.read.inbox import read_inbox
 from pipeline.validate.register import VALID
 from pipeline.write.assessment_sheets import write_assessment_sheets
-from pipeline.write.common import atomic_outbox
 from pipeline.write.documents import replace_documents, write_documents
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
 from pipeline.write.notices import write_notices
+from pipeline.write.outbox import atomic_outbox, check_outbox, claimed
 from pipeline.write.register import write_acceptance, write_register
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
@@ -51,25 +51,28 @@ class RunResult:
 
 
 def read_all(inbox: Path, campaign: Campaign, progress: Progress = iter,
-             kinds: tuple[FormKind, ...] | None = None) -> list[Received]:
-    """Every inbox file read once (the read and parse layers)."""
+             kinds: tuple[FormKind, ...] | None = None, jobs: int = 1) -> list[Received]:
+    """Every inbox file read once (the read and parse layers), in `jobs` worker processes."""
     kinds = kinds or form_kinds(campaign)
-    return read_inbox(inbox, FileReader(kinds, campaign), progress)
+    return read_inbox(inbox, FileReader(kinds, campaign), progress, jobs, campaign.limits)
 
 
-def compute(inbox: Path, campaign: Campaign, progress: Progress = iter) -> Computed:
+def compute(inbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1) -> Computed:
     """The whole run as values: no disk writes."""
     kinds = form_kinds(campaign)
-    assessment = assess(read_all(inbox, campaign, progress, kinds), kinds, campaign)
+    assessment = assess(read_all(inbox, campaign, progress, kinds, jobs), kinds, campaign)
     results = consolidate(assessment, campaign)
     # Warnings known only once scored (a 通过 against the shortlist's criteria) join the committee's files.
     return Computed(with_warnings(assessment, results.recognition.warnings), results)
 
 
-def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
-    """Lay every output out in a staging folder and swap it in; returns the number of notices."""
+def write_outbox(computed: Computed, outbox: Path, campaign: Campaign, inbox: Path | None = None,
+                 wait: float | None = None) -> int:
+    """Lay every output out in a staging folder and swap it in (write/outbox.py: refused when the outbox
+    is the inbox's or someone else's folder, locked, file by file); returns the number of notices."""
     assessment, results = computed.assessment, computed.results
-    with atomic_outbox(outbox) as staging:
+    wait = campaign.limits.lock_wait_seconds if wait is None else wait
+    with atomic_outbox(outbox, inbox, wait) as staging:
         write_manifest(staging, assessment.manifest, campaign)
         write_issues(staging, assessment.issues, campaign)
         notices = write_notices(staging, results.notices, campaign)
@@ -86,9 +89,11 @@ def write_outbox(computed: Computed, outbox: Path, campaign: Campaign) -> int:
     return notices
 
 
-def run(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> RunResult:
-    computed = compute(inbox, campaign, progress)
-    notices = write_outbox(computed, outbox, campaign)
+def run(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1,
+        wait: float | None = None) -> RunResult:
+    check_outbox(inbox, outbox)  # before reading anything: a wrong --outbox costs nothing
+    computed = compute(inbox, campaign, progress, jobs)
+    notices = write_outbox(computed, outbox, campaign, inbox, wait)
     assessment = computed.assessment
     return RunResult(assessment, campaign.as_of.isoformat(), status_counts(assessment.manifest), notices,
                      results_lines(computed.results))
@@ -118,5 +123,7 @@ def register_line(results: Results) -> str:
 def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> list[Path]:
     """`pipeline docs`: compute as the run does, then swap in a fresh outbox/公文/ only — for a clerk who edits
     the templates or the [documents] wording; the drafts agree with a run's workbooks at the same as_of."""
+    check_outbox(inbox, outbox, whole=False)
     results = compute(inbox, campaign, progress).results
-    return replace_documents(outbox, results, campaign, results.passed)
+    with claimed(outbox, inbox, campaign.limits.lock_wait_seconds, whole=False):  # a run's lock; only 公文/ is ours
+        return replace_documents(outbox, results, campaign, results.passed)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The flow, bottom to top. A module may import its own layer or any layer below it, never above.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.config", "pipeline.config_documents", "pipeline.model", "pipeline.forms", "pipeline.issues",
-     "pipeline.names"),
+     "pipeline.names", "pipeline.limits", "pipeline.display"),
     ("pipeline.read",),
     ("pipeline.parse",),
     ("pipeline.validate", "schemas"),
@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.write",),
     ("pipeline.run", "pipeline.check", "pipeline.templates", "pipeline.demo", "pipeline.demo_archives",
      "pipeline.demo_register", "pipeline.bench", "pipeline.summary"),
-    ("pipeline.cli", "pipeline.cli_zh", "pipeline.__main__"),
+    ("pipeline.cli", "pipeline.cli_zh", "pipeline.__main__", "pipeline.signals"),
 )
 
 

@@ -91,4 +91,5 @@ def test_cli_words_are_chinese(args):
     result = CliRunner().invoke(cli, args)
     words = set(re.findall(r"[A-Za-z]{4,}", result.output))
     assert words <= {"pipeline", "bogus", "help", "xlsx", "inbox", "outbox", "branches", "demo", "check", "docs",
-                     "templates", "config", "campaign", "toml", "seed", "roster"}, words  # names of commands, options
+                     "templates", "config", "campaign", "toml", "seed", "roster",
+                     "jobs", "wait"}, words  # names of commands, options

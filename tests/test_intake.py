@@ -27,7 +27,8 @@ from pipeline.model import IGNORED, UNKNOWN, UNREADABLE, Received
 from pipeline.parse.file import FileReader, read_file
 from pipeline.read import archives
 from pipeline.read.archives import ArchiveLimits, member_path
-from pipeline.read.inbox import read_entry
+from pipeline.read.inbox import plan
+from pipeline.read.walk import Loaded
 
 DATA = Path(__file__).parent / "data"
 WORD = DATA / "intake"
@@ -429,9 +430,9 @@ def test_nested_archives_share_one_budget():
     one, two = zipped([(inner[0], b"1" * 600)]), zipped([(inner[1], b"2" * 600)])
     outer = zipped([("one.zip", one), ("two.zip", two)])
     limits = ArchiveLimits(total_bytes=1000 + len(one) + len(two))
-    rows = read_entry("o.zip", outer, 0.0, FileReader(KINDS, CAMPAIGN), {}, limits)
-    status = {r.path: r.status for r in rows}
-    assert status["o.zip"] == status["o.zip/one.zip"] == "已解压" and status["o.zip/two.zip"] == "无法读取"
+    planned = {slot.rel: row for slot, row in plan([Loaded("o.zip", outer, "0" * 64, 0.0)], limits)}
+    decided = {rel: row.status for rel, row in planned.items() if isinstance(row, Received)}
+    assert decided == {"o.zip": "已解压", "o.zip/one.zip": "已解压", "o.zip/two.zip": "无法读取"}
 
 
 def test_manifest_json_lists_the_expanded_status(archive_run):

@@ -15,6 +15,7 @@ from pipeline.parse.forms import parse_form
 from pipeline.read.blocks import detect_kind, read_form
 from pipeline.read.formats import open_file
 from pipeline.read.inbox import skip_reason
+from pipeline.read.pool import unsafe
 
 
 def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign,
@@ -24,7 +25,7 @@ def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Camp
     reason = skip_reason(rel)
     if reason:
         return Received(rel, sha, 0.0, IGNORED, reason)
-    opened = open_file(rel, data)
+    opened = open_file(rel, data, campaign.limits)
     if opened.status:
         return Received(rel, sha, 0.0, opened.status, opened.reason)
     kind = detect_kind(opened.sheets, kinds)
@@ -38,6 +39,8 @@ def read_guarded(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: C
     """One odd file must never stop the run: anything unforeseen makes it 无法读取, named."""
     try:
         return read_file(rel, data, kinds, campaign, sha)
+    except MemoryError:
+        return unsafe(rel, sha or hashlib.sha256(data).hexdigest())
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a single file
         reason = f"文件内容异常，程序无法读取（{type(exc).__name__}），请支部用 Excel 重新保存后发送"
         return Received(rel, sha or hashlib.sha256(data).hexdigest(), 0.0, UNREADABLE, reason)

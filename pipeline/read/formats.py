@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import olefile
 
+from pipeline.limits import Limits
 from pipeline.model import IGNORED, UNREADABLE
 from pipeline.read.docx import is_docx, open_docx
 from pipeline.read.workbook import OLE_MAGIC, ZIP_MAGIC, Opened, open_workbook
@@ -31,7 +32,7 @@ IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II
 class Format:
     title: str
     detect: Callable[[str, bytes], bool]
-    open: Callable[[str, bytes], Opened]
+    open: Callable[[str, bytes, Limits], Opened]  # limits: how much of the file the reader may look at
 
 
 def _ole_streams(data: bytes) -> set[str]:
@@ -49,7 +50,7 @@ def _is_word_binary(_name: str, data: bytes) -> bool:
     return "WordDocument" in _ole_streams(data)
 
 
-def _word_binary(name: str, _data: bytes) -> Opened:
+def _word_binary(name: str, _data: bytes, _limits: Limits) -> Opened:
     if name.lower().endswith((".wps", ".wpt")):
         return Opened("doc", status=UNREADABLE,
                       reason="WPS 文字文档（.wps）无法直接读取，请在 WPS 中将文档另存为 .docx 后重新发送")
@@ -61,7 +62,7 @@ def _is_rtf(_name: str, data: bytes) -> bool:
     return data.startswith(b"{\\rtf")
 
 
-def _rtf(_name: str, _data: bytes) -> Opened:
+def _rtf(_name: str, _data: bytes, _limits: Limits) -> Opened:
     return Opened("rtf", status=UNREADABLE, reason="RTF 格式的文档无法直接读取，请用 Word 另存为 .docx 后重新发送")
 
 
@@ -69,7 +70,7 @@ def _is_odt(_name: str, data: bytes) -> bool:
     return data.startswith(ZIP_MAGIC) and b"mimetypeapplication/vnd.oasis.opendocument.text" in data[:200]
 
 
-def _odt(_name: str, _data: bytes) -> Opened:
+def _odt(_name: str, _data: bytes, _limits: Limits) -> Opened:
     return Opened("odt", status=UNREADABLE,
                   reason="OpenDocument 文本（.odt）无法直接读取，请另存为 Word 文档（.docx）后重新发送")
 
@@ -78,7 +79,7 @@ def _is_pdf(_name: str, data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def _pdf(_name: str, _data: bytes) -> Opened:
+def _pdf(_name: str, _data: bytes, _limits: Limits) -> Opened:
     return Opened("pdf", status=IGNORED, reason=f"PDF 文件无法读取其中的表格内容，未处理；{SEND_ORIGINAL}")
 
 
@@ -91,14 +92,14 @@ def _is_image(_name: str, data: bytes) -> bool:
     return bmp or riff_webp or heif
 
 
-def _image(_name: str, _data: bytes) -> Opened:
+def _image(_name: str, _data: bytes, _limits: Limits) -> Opened:
     return Opened("image", status=IGNORED,
                   reason=f"图片（照片、截图）无法读取其中的表格内容，未处理；{SEND_ORIGINAL}，活动照片请作为佐证材料留存")
 
 
-def _spreadsheet(name: str, data: bytes) -> Opened:
+def _spreadsheet(name: str, data: bytes, limits: Limits) -> Opened:
     """Excel, WPS (.et that is an OLE2 workbook) and OpenDocument spreadsheets; other bytes get a reason."""
-    opened = open_workbook(name, data)
+    opened = open_workbook(name, data, limits)
     lower = name.lower()
     if not data or opened.status not in (UNREADABLE, IGNORED) or "密码" in opened.reason:
         return opened
@@ -116,7 +117,7 @@ def _always(_name: str, _data: bytes) -> bool:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("Word 文档（.docx）", lambda _n, d: is_docx(d), lambda _n, d: open_docx(d)),
+    Format("Word 文档（.docx）", lambda _n, d: is_docx(d), lambda _n, d, _limits: open_docx(d)),
     Format("Word 97-2003 / WPS 文字文档", _is_word_binary, _word_binary),
     Format("RTF 文档", _is_rtf, _rtf),
     Format("OpenDocument 文本", _is_odt, _odt),
@@ -126,10 +127,11 @@ FORMATS: tuple[Format, ...] = (
 )
 
 
-def open_file(name: str, data: bytes) -> Opened:
+def open_file(name: str, data: bytes, limits: Limits | None = None) -> Opened:
     """Read any submission's grids (spreadsheet or Word form); never raises for a bad file."""
+    limits = limits or Limits()
     if data:
         for fmt in FORMATS:
             if fmt.detect(name, data):
-                return fmt.open(name, data)
-    return open_workbook(name, data)
+                return fmt.open(name, data, limits)
+    return open_workbook(name, data, limits)

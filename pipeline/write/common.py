@@ -1,16 +1,12 @@
-"""What every output workbook shares: safe workbook options, formats, widths, tables, print setup,
-and the atomic outbox swap."""
+"""What every output workbook shares: safe workbook options, formats, widths, tables, print setup.
+(The outbox swap lives in write/outbox.py.)"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
-import os
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +15,8 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
+
+from pipeline.display import unsafe_char
 
 FONT = "宋体"
 STATUS_COLOURS = {
@@ -202,30 +200,9 @@ def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-# ---- the outbox ------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def atomic_outbox(outbox: Path) -> Iterator[Path]:
-    """Write into a fresh sibling folder; swap it in only when everything was written."""
-    outbox = outbox.resolve()
-    outbox.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outbox.name}.new-", dir=outbox.parent))
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = outbox.parent / f".{outbox.name}.old-{os.getpid()}"
-    if outbox.exists():
-        os.replace(outbox, old)
-    os.replace(staging, outbox)
-    os.chmod(outbox, 0o755)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def safe_file_name(name: str, limit: int = 80) -> str:
     """A branch name as a file name that cannot escape its folder or break on Windows."""
-    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name)
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or unsafe_char(ch) else ch for ch in name)
     cleaned = cleaned.strip().strip(".").strip() or "未命名"
     return cleaned[:limit]
 
