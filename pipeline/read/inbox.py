@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.limits import Limits
 from pipeline.model import DUPLICATE, EXPANDED, UNREADABLE, Received
 from pipeline.read.archives import DEFAULT_LIMITS, ArchiveLimits, archive_format, expand, too_deep
-from pipeline.read.pool import ReadPool, ReadTask
+from pipeline.read.cache import ReadCache
+from pipeline.read.pool import UNSAFE, ReadPool, ReadTask
 from pipeline.read.walk import Loaded, load, walk_inbox
 
 
@@ -50,16 +51,19 @@ Planned = tuple[Slot, ReadTask | Received]
 
 def read_inbox(inbox: Path, read_one: ReadOne,
                progress: Callable[[Iterator[Path]], Iterator[Path]] = iter, jobs: int = 1,
-               limits: Limits | None = None, archive_limits: ArchiveLimits = DEFAULT_LIMITS) -> list[Received]:
+               limits: Limits | None = None, archive_limits: ArchiveLimits = DEFAULT_LIMITS,
+               cache: ReadCache | None = None) -> list[Received]:
     """Read every file once, in `jobs` worker processes (read/pool.py); byte-identical copies are
     read only at the path that sorts first, across folders and archives alike. The result does not
     depend on `jobs`.
 
     `read_one` turns bytes into a `Received` (the parse layer's job, handed down so this layer
-    never imports the ones above it); it must pickle."""
+    never imports the ones above it); it must pickle. With a `cache` (read/cache.py), a file read before
+    with the same bytes, path and reading configuration is taken from it instead of the pool."""
     limits = limits or Limits()
     entries = walk_inbox(inbox)
     slots: list[Slot] = []
+    fresh: list[int] = []  # indices of the tasks the pool reads (not served by the cache)
 
     def loaded() -> Iterator[Loaded]:
         for entry, _ in zip(entries, progress(iter([e.path for e in entries])), strict=True):
@@ -68,10 +72,20 @@ def read_inbox(inbox: Path, read_one: ReadOne,
     def tasks() -> Iterator[ReadTask | Received]:
         for slot, task in plan(loaded(), archive_limits):
             slots.append(slot)
+            if isinstance(task, ReadTask) and cache is not None:
+                hit = cache.get(task.rel, task.sha256)
+                if hit is not None:
+                    yield replace(hit, mtime=task.mtime)
+                    continue
+                fresh.append(len(slots) - 1)
             yield task
 
     with ReadPool(read_one, jobs, limits.worker_memory_mb, limits.worker_timeout_seconds) as pool:
         results = pool.map(tasks())
+    if cache is not None:
+        for i in fresh:
+            if not (results[i].status == UNREADABLE and results[i].reason.startswith(UNSAFE)):
+                cache.put(slots[i].rel, slots[i].sha256, results[i])  # a crash or timeout may be the machine's
     return without_duplicates(slots, results)
 
 
