@@ -33,6 +33,14 @@ class Inputs:
         return {name: dict(tuple(frame.groupby("支部编码", sort=False))) if "支部编码" in frame else {}
                 for name, frame in self.ledger.items()}
 
+    @cached_property
+    def rate_rows(self) -> dict[tuple[str, str], dict[str, object]]:
+        """(支部编码, 类型) → that branch's first rates row, indexed once (not a frame filter per branch)."""
+        found: dict[tuple[str, str], dict[str, object]] = {}
+        for row in self.rates.to_dict("records"):
+            found.setdefault((row["支部编码"], row["类型"]), row)
+        return found
+
     def rows(self, sheet: str, code: str) -> pd.DataFrame:
         return self.by_branch[sheet].get(code, self.ledger[sheet].iloc[0:0])
 
@@ -76,10 +84,9 @@ def review_mean(item: RubricItem, code: str, data: Inputs) -> Score:
 
 def report_rate(data: Inputs, code: str, kind: str) -> tuple[float, float, str, str]:
     """(reporting rate, on-time rate, 实报/应报, 按时/应报); a rate with nothing due counts as 1."""
-    rows = data.rates[(data.rates["支部编码"] == code) & (data.rates["类型"] == kind)]
-    if rows.empty:
+    r = data.rate_rows.get((code, kind))
+    if r is None:
         return 1.0, 1.0, "0/0", "0/0"
-    r = rows.iloc[0]
     rate = 1.0 if r["报送率"] is None else float(r["报送率"])
     on_time = 1.0 if r["按时率"] is None else float(r["按时率"])
     return rate, on_time, f"{r['实报']}/{r['应报']}", f"{r['按时']}/{r['应报']}"

@@ -138,6 +138,11 @@ def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: C
         row[CELLS] = cells
         rows.append(row)
         index.append(row_no)
-    frame = pd.DataFrame(rows, columns=[*columns, CELLS], index=pd.Index(index, name=ROW), dtype=object)
+    names = [*columns, CELLS]
+    if len(set(names)) == len(names):  # built column-wise: several times faster than from row dicts
+        data = {name: [row.get(name) for row in rows] for name in names}
+        frame = pd.DataFrame(data, columns=names, index=pd.Index(index, name=ROW), dtype=object)
+    else:
+        frame = pd.DataFrame(rows, columns=names, index=pd.Index(index, name=ROW), dtype=object)
     frame.attrs["sheet"] = table.sheet if table else spec.sheet
     return frame

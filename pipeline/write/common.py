@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -61,8 +62,11 @@ class Formats:
                        for s, c in STATUS_COLOURS.items()}
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> int:
-    """East Asian wide characters take two columns."""
+    """East Asian wide characters take two columns (computed once per distinct string)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
