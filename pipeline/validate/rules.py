@@ -133,13 +133,14 @@ def progress_issues(sub: Submission, known: set[int] | None,
         return []
     out = []
     shown_known = "、".join(str(t) for t in sorted(known or ()))
-    tasks = [row for row in frame.index if frame.at[row, "任务序号"] is not None]
+    rows = list(zip(frame.index.tolist(), frame["任务序号"].tolist(), frame["进展状态"].tolist(),
+                    frame["完成比例"].tolist(), strict=True))  # column lists: no per-cell frame lookups
+    tasks = [(row, task) for row, task, _, _ in rows if task is not None]
     if known is None and tasks:
-        out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, tasks[0], "任务序号"), "任务序号",
-                         task_span(int(frame.at[row, "任务序号"]) for row in tasks),
+        out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, tasks[0][0], "任务序号"), "任务序号",
+                         task_span(int(task) for _, task in tasks),
                          cause=application.cause, advice=application.advice))
-    for row in frame.index:
-        task, status, share = frame.at[row, "任务序号"], frame.at[row, "进展状态"], frame.at[row, "完成比例"]
+    for row, task, status, share in rows:
         if task is not None and known is not None and int(task) not in known:
             out.append(issue("unknown-task", sub.file, *_cell_of(frame, row, "任务序号"), "任务序号", task,
                              known=shown_known or "无"))
@@ -167,8 +168,8 @@ def falling_progress(monthly: list[Submission]) -> list[Issue]:
     last: dict[int, float] = {}
     for sub in sorted(monthly, key=lambda s: str(period_of(s))):
         frame = sub.tables["任务进度"]
-        for row in frame.index:
-            task, share = frame.at[row, "任务序号"], frame.at[row, "完成比例"]
+        for row, task, share in zip(frame.index.tolist(), frame["任务序号"].tolist(), frame["完成比例"].tolist(),
+                                    strict=True):
             if task is None or share is None:
                 continue
             before = last.get(int(task))
