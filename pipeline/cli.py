@@ -79,6 +79,9 @@ def fail(lines: list[str], code: int) -> None:
     sys.exit(code)
 
 
+STAGE_TEXT = {"校验": "逐项核对全部材料", "汇总": "计算报送率、积分和名单", "写出": "生成输出文件"}
+
+
 class StageClock:
     """Told each stage as it starts (读取 / 校验 / 汇总 / 写出): shows it on a terminal (stderr) and keeps
     wall and CPU seconds per stage (this process and its reaped workers) for `--timings`."""
@@ -88,8 +91,8 @@ class StageClock:
 
     def __call__(self, name: str) -> None:
         self.stages.append((name, time.perf_counter(), _cpu_seconds()))
-        if name != "读取" and sys.stderr.isatty():
-            click.echo(f"{name}……", err=True)
+        if name != "读取" and sys.stderr.isatty():  # 读取 has its own bar (files read / all files)
+            click.echo(f"{name}：{STAGE_TEXT.get(name, '')}……", err=True)
 
     def write(self, path: Path, files: int) -> None:
         end = ("", time.perf_counter(), _cpu_seconds())
@@ -124,7 +127,7 @@ def progress_bar(label: str) -> Callable[[Iterator[Path]], Iterator[Path]]:
         if not sys.stderr.isatty():
             yield from files
             return
-        with click.progressbar(files, label=label, file=sys.stderr, width=30) as bar:
+        with click.progressbar(files, label=label, file=sys.stderr, width=30, show_pos=True) as bar:
             yield from bar
     return wrap
 
@@ -167,7 +170,7 @@ def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: P
     try:
         with interrupts_as_exceptions():
             clock = StageClock()
-            result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"), jobs or default_jobs(), wait,
+            result = run_pipeline(inbox, outbox, campaign, progress_bar("读取"), jobs or default_jobs(), wait,
                                   None if no_cache else cache_dir, clock)
     except RosterError as err:
         fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
@@ -207,7 +210,7 @@ def docs(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None, cache_d
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
-        written = regenerate_documents(inbox, outbox, campaign, progress_bar("读取文件"),
+        written = regenerate_documents(inbox, outbox, campaign, progress_bar("读取"),
                                        None if no_cache else cache_dir)
     except RosterError as err:
         fail(["支部名册有问题，未生成公文：", *err.problems], EXIT_CONFIG)

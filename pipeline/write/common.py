@@ -89,6 +89,7 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def lines_needed(text: str, width: float) -> int:
     """How many lines `text` takes in a wrapped cell `width` characters wide (East Asian = 2)."""
     usable = max(width - 1, 4)
@@ -166,11 +167,12 @@ def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
     for c, col in enumerate(frame.columns):
         ws.write_string(top, c, str(col), fmt.header)
     widths = list(widths or column_widths(frame))
+    col_kinds = [kinds.get(str(col), "") for col in frame.columns]  # looked up once per column, not per cell
     for r, values in enumerate(frame.itertuples(index=False), start=top + 1):
-        for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
-            write_cell(ws, r, c, value, fmt, kinds.get(str(col), ""))
-        wrapped = [(text_of(v), widths[c]) for c, (col, v) in enumerate(zip(frame.columns, values, strict=True))
-                   if isinstance(v, str) and kinds.get(str(col)) != "clip"]
+        for c, (kind, value) in enumerate(zip(col_kinds, values, strict=True)):
+            write_cell(ws, r, c, value, fmt, kind)
+        wrapped = [(text_of(v), widths[c]) for c, (kind, v) in enumerate(zip(col_kinds, values, strict=True))
+                   if isinstance(v, str) and kind != "clip"]
         fit_row(ws, r, wrapped)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
