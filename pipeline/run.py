@@ -63,7 +63,8 @@ def read_all(inbox: Path, campaign: Campaign, progress: Progress = iter,
              cache: ReadCache | None = None) -> list[Received]:
     """Every inbox file read once (the read and parse layers), in `jobs` worker processes."""
     kinds = kinds or form_kinds(campaign)
-    return read_inbox(inbox, FileReader(kinds, campaign), progress, jobs, campaign.limits, cache=cache)
+    return read_inbox(inbox, FileReader(kinds, campaign), progress, jobs, campaign.limits, cache=cache,
+                      shared=kinds)
 
 
 def read_cache(cache_dir: Path, campaign: Campaign, kinds: tuple[FormKind, ...]) -> ReadCache:

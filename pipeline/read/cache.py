@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
-import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pipeline.model import Received
+from pipeline.read.sharing import dumps, loads, shared_ids
 
 FORMAT = b"pinpai-read-cache 1\n"
 DEFAULT_DIR = Path(".cache")
@@ -33,26 +31,6 @@ _SUBDIR = "read"
 def config_key(*parts: object) -> str:
     """A stable hash of the reading configuration (reprs of frozen dataclasses, tuples, dates)."""
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, shared: dict[int, int]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._shared = shared
-
-    def persistent_id(self, obj: Any) -> int | None:
-        return self._shared.get(id(obj))
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, shared: tuple[object, ...]) -> None:
-        super().__init__(file)
-        self._objects = shared
-
-    def persistent_load(self, pid: Any) -> object:
-        if not isinstance(pid, int) or not 0 <= pid < len(self._objects):
-            raise pickle.UnpicklingError("unknown shared object")
-        return self._objects[pid]
 
 
 @dataclass
@@ -67,7 +45,7 @@ class ReadCache:
     _ids: dict[int, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._ids = {id(obj): i for i, obj in enumerate(self.shared)}
+        self._ids = shared_ids(self.shared)
 
     def entry_key(self, rel: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.key}\n{sha256}\n{rel}".encode()).hexdigest()
@@ -94,7 +72,7 @@ class ReadCache:
         if not data.startswith(header):
             return None
         try:
-            value = _Unpickler(io.BytesIO(data[len(header):]), self.shared).load()
+            value = loads(data[len(header):], self.shared)
         except Exception:  # noqa: BLE001 - whatever a damaged entry raises, it is a miss
             return None
         if not isinstance(value, Received) or value.path != rel or value.sha256 != sha256:
@@ -105,10 +83,8 @@ class ReadCache:
         """Store a result; a cache that cannot be written is no reason to stop the run."""
         key = self.entry_key(rel, sha256)
         path = self._path(key)
-        buffer = io.BytesIO()
-        buffer.write(FORMAT + key.encode("ascii") + b"\n")
         try:
-            _Pickler(buffer, self._ids).dump(received)
+            payload = FORMAT + key.encode("ascii") + b"\n" + dumps(received, self._ids)
         except Exception:  # noqa: BLE001 - an unpicklable result is simply not cached
             return
         tmp = None
@@ -116,7 +92,7 @@ class ReadCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
-                fh.write(buffer.getvalue())
+                fh.write(payload)
             os.replace(tmp, path)
             tmp = None
         except OSError:

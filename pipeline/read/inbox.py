@@ -52,14 +52,15 @@ Planned = tuple[Slot, ReadTask | Received]
 def read_inbox(inbox: Path, read_one: ReadOne,
                progress: Callable[[Iterator[Path]], Iterator[Path]] = iter, jobs: int = 1,
                limits: Limits | None = None, archive_limits: ArchiveLimits = DEFAULT_LIMITS,
-               cache: ReadCache | None = None) -> list[Received]:
+               cache: ReadCache | None = None, shared: tuple[object, ...] = ()) -> list[Received]:
     """Read every file once, in `jobs` worker processes (read/pool.py); byte-identical copies are
     read only at the path that sorts first, across folders and archives alike. The result does not
     depend on `jobs`.
 
     `read_one` turns bytes into a `Received` (the parse layer's job, handed down so this layer
     never imports the ones above it); it must pickle. With a `cache` (read/cache.py), a file read before
-    with the same bytes, path and reading configuration is taken from it instead of the pool."""
+    with the same bytes, path and reading configuration is taken from it instead of the pool. `shared`:
+    objects every result may hold (the form kinds), passed back from the workers by reference."""
     limits = limits or Limits()
     entries = walk_inbox(inbox)
     slots: list[Slot] = []
@@ -92,7 +93,7 @@ def read_inbox(inbox: Path, read_one: ReadOne,
             hits[(rel, sha)] = hit
         return hit is not None
 
-    with ReadPool(read_one, jobs, limits.worker_memory_mb, limits.worker_timeout_seconds) as pool:
+    with ReadPool(read_one, jobs, limits.worker_memory_mb, limits.worker_timeout_seconds, shared) as pool:
         results = pool.map(tasks())
     if cache is not None:
         for i in fresh:
