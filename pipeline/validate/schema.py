@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.forms import FormKind, TableSpec
 from pipeline.issues import Issue
-from pipeline.parse.forms import CELLS, FILE, ROW, Submission
+from pipeline.parse.forms import CELLS, FILE, ROW, Submission, column_lists
 from schemas import schemas_for
 from schemas.checks import failures, issue_for_failure
 
@@ -55,8 +55,8 @@ def _block_frame(block: str, subs: list[Submission]) -> pd.DataFrame:
     data: dict[str, list[object]] = {ROW: [], **{c: [] for c in columns}, FILE: []}
     for file, table in tables:
         data[ROW] += table.index.tolist()
-        for c in columns:
-            data[c] += table[c].tolist()
+        for c, values in column_lists(table, columns).items():
+            data[c] += values
         data[FILE] += [file] * len(table)
     frame = pd.DataFrame(data, columns=[ROW, *columns, FILE], dtype=object)
     attrs = tables[0][1].attrs
