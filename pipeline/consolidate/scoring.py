@@ -5,6 +5,7 @@ Every score comes with its basis in Chinese, so any point can be traced to the l
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -43,6 +44,13 @@ class Inputs:
 
     def rows(self, sheet: str, code: str) -> pd.DataFrame:
         return self.by_branch[sheet].get(code, self.ledger[sheet].iloc[0:0])
+
+
+def _as_text(value: object) -> str | None:
+    """As `astype(str)` then `drop_duplicates` compare a value: its text, every kind of missing alike."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
 
 
 def _num(x: float) -> str:
@@ -121,7 +129,8 @@ def task_completion(item: RubricItem, code: str, data: Inputs) -> Score:
 
 def publicity(item: RubricItem, code: str, data: Inputs) -> Score:
     posts = data.rows("宣传报道", code)
-    distinct = 0 if posts.empty else len(posts[["发布日期", "渠道", "标题"]].astype(str).drop_duplicates())
+    distinct = 0 if posts.empty else len(set(zip(*(map(_as_text, posts[c].tolist())
+                                                   for c in ("发布日期", "渠道", "标题")), strict=True)))
     each = item.params.get("points_each", 2.0)
     return Score(min(distinct * each, item.max), f"宣传报道 {distinct} 篇，每篇 {_num(each)} 分")
 
