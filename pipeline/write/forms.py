@@ -19,17 +19,17 @@ import datetime as dt
 import io
 import math
 from pathlib import Path
-from typing import ClassVar
 
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.forms import NARRATIVE, FieldSpec, FormKind, TableSpec
-from pipeline.write.common import display_width
+from pipeline.write.common import Formats, display_width, dropdown
 
 AUTHOR = "江宁区教育局党工委"
 META_SHEET = "_meta"
+FONT_SIZE = 11  # forms are filled in on screen: a size larger than the reports'
 FORM_COLUMNS = 6  # label in A, value merged across B:F
 VALUE_WIDTH = 16  # width of each of B:F on a form sheet
 MAX_WIDTH = 40  # widest a table column gets; longer text wraps
@@ -68,18 +68,24 @@ def write_form(
         {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True},
     )
     workbook.set_properties({"created": created, "author": AUTHOR, "title": form_title(kind)})
-    styles = _Styles(workbook)
+    fmt = Formats(workbook, size=FONT_SIZE)
     if kind.sheet is None:
-        _write_table_only(workbook, styles, kind, rows_by_table, dropdowns, note)
+        _write_table_only(workbook, fmt, kind, rows_by_table, dropdowns, note)
     else:
-        _write_form_kind(workbook, styles, kind, values, rows_by_table, dropdowns)
+        _write_form_kind(workbook, fmt, kind, values, rows_by_table, dropdowns)
+    write_meta(workbook, kind)
+    workbook.close()
+
+
+def write_meta(workbook: Workbook, kind: FormKind) -> None:
+    """The hidden `_meta` sheet naming the kind, which the reader trusts before any title keyword: any
+    workbook the committee fills in and drops back into the inbox carries it."""
     meta = workbook.add_worksheet(META_SHEET)
     meta.write_string(0, 0, "kind")
     meta.write_string(0, 1, kind.key)
     meta.write_string(1, 0, "title")
     meta.write_string(1, 1, kind.title)
     meta.hide()
-    workbook.close()
 
 
 def _rows_by_table(
@@ -94,37 +100,12 @@ def _rows_by_table(
 
 # ---- formats ---------------------------------------------------------------------------------
 
-class _Styles:
-    """Workbook formats, created once per distinct combination of properties."""
-
-    BASE: ClassVar[dict[str, dict[str, object]]] = {
-        "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
-        "note": {"font_size": 10, "italic": True, "valign": "vcenter"},
-        "caption": {"bold": True, "font_size": 12, "valign": "vcenter"},
-        "label": {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
-                  "bg_color": "#F2F2F2"},
-        "header": {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
-                   "bg_color": "#DDEBF7"},
-        "value": {"border": 1, "align": "left", "valign": "vcenter"},
-        "cell": {"border": 1, "valign": "vcenter"},
-        "cell_center": {"border": 1, "align": "center", "valign": "vcenter"},  # codes, numbers, dates
-    }
-
-    def __init__(self, workbook: Workbook) -> None:
-        self.workbook = workbook
-        self.cache: dict[tuple[str, str, bool], Format] = {}
-
-    def get(self, base: str, num_format: str = "", wrap: bool = False) -> Format:
-        key = (base, num_format, wrap)
-        if key not in self.cache:
-            props = {"font_name": "宋体", "font_size": 11, **self.BASE[base]}
-            if num_format:
-                props["num_format"] = num_format
-            if wrap:
-                props["text_wrap"] = True
-                props["valign"] = "top"
-            self.cache[key] = self.workbook.add_format(props)
-        return self.cache[key]
+def _style(fmt: Formats, name: str, num_format: str = "", wrap: bool = False) -> Format:
+    """A style of the one set (pipeline.write.common) with a number format, or wrapped (top-aligned)."""
+    extra: dict[str, object] = {"num_format": num_format} if num_format else {}
+    if wrap:
+        extra.update(text_wrap=True, valign="top")
+    return fmt.get(name, **extra)
 
 
 def _display(value: object, spec: FieldSpec) -> str:
@@ -137,36 +118,28 @@ def _display(value: object, spec: FieldSpec) -> str:
 
 
 def _write_value(
-    ws: Worksheet, row: int, col: int, value: object, spec: FieldSpec, styles: _Styles, base: str,
+    ws: Worksheet, row: int, col: int, value: object, spec: FieldSpec, fmt: Formats, base: str,
     wrap: bool = False,
 ) -> None:
     """Strings as text (never formulas), dates as real dates, numbers as numbers, months as text."""
     if value is None or value == "":
-        ws.write_blank(row, col, None, styles.get(base, wrap=wrap))
+        ws.write_blank(row, col, None, _style(fmt, base, wrap=wrap))
     elif isinstance(value, dt.date) and spec.type == "month":
-        ws.write_string(row, col, value.strftime("%Y-%m"), styles.get(base, wrap=wrap))
+        ws.write_string(row, col, value.strftime("%Y-%m"), _style(fmt, base, wrap=wrap))
     elif isinstance(value, dt.date):
-        ws.write_datetime(row, col, value, styles.get(base, DATE_FORMAT, wrap))
+        ws.write_datetime(row, col, value, _style(fmt, base, DATE_FORMAT, wrap))
     elif isinstance(value, int | float) and not isinstance(value, bool):
         num_format = ""
         if spec.type == "percent" and isinstance(value, float) and 0 <= value <= 1:
             num_format = "0%" if float(round(value * 100, 6)).is_integer() else "0.0%"
-        ws.write_number(row, col, value, styles.get(base, num_format, wrap))
+        ws.write_number(row, col, value, _style(fmt, base, num_format, wrap))
     else:
-        ws.write_string(row, col, str(value), styles.get(base, wrap=wrap))
+        ws.write_string(row, col, str(value), _style(fmt, base, wrap=wrap))
 
 
 def _validate(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -> None:
     """A dropdown of the field's options, with a Chinese hint and error message."""
-    choices = "、".join(spec.options)
-    ws.data_validation(first, col, last, col, {
-        "validate": "list",
-        "source": list(spec.options),
-        "input_title": f"请选择{spec.label}"[:32],
-        "input_message": f"请从下拉列表中选择：{choices}"[:255],
-        "error_title": "输入有误",
-        "error_message": f"{spec.label}只能填写：{choices}。请从下拉列表中选择。"[:255],
-    })
+    dropdown(ws, first, last, col, spec.label, spec.options)
 
 
 def _print_setup(ws: Worksheet, header_row: int | None = None, width: int = 0) -> None:
@@ -184,12 +157,12 @@ def _print_setup(ws: Worksheet, header_row: int | None = None, width: int = 0) -
         ws.repeat_rows(header_row)
 
 
-def _title_row(ws: Worksheet, styles: _Styles, row: int, text: str, columns: int, base: str) -> None:
+def _title_row(ws: Worksheet, fmt: Formats, row: int, text: str, columns: int, base: str) -> None:
     if columns > 1:
-        ws.merge_range(row, 0, row, columns - 1, text, styles.get(base))
+        ws.merge_range(row, 0, row, columns - 1, text, _style(fmt, base))
     else:
-        ws.write_string(row, 0, text, styles.get(base))
-    ws.set_row(row, 32 if base == "title" else 20)
+        ws.write_string(row, 0, text, _style(fmt, base))
+    ws.set_row(row, 32 if base == "form_title" else 20)
 
 
 # ---- tables ----------------------------------------------------------------------------------
@@ -207,7 +180,7 @@ def _columns(table: TableSpec, rows: list[dict[str, object]]) -> list[FieldSpec]
 
 
 def _write_table(
-    ws: Worksheet, styles: _Styles, table: TableSpec, rows: list[dict[str, object]], header: int,
+    ws: Worksheet, fmt: Formats, table: TableSpec, rows: list[dict[str, object]], header: int,
     dropdowns: bool,
 ) -> list[int]:
     """Header on row `header`, data below; returns the width each column wants."""
@@ -215,7 +188,7 @@ def _write_table(
     widths = [display_width(c.label + ("*" if c.required else "")) + 4 for c in columns]
     for col, spec in enumerate(columns):
         label = spec.label + ("*" if spec.required else "")
-        ws.write_string(header, col, label, styles.get("header"))
+        ws.write_string(header, col, label, fmt.header)
     ws.set_row(header, 24)
     body = rows or [{} for _ in range(BLANK_ROWS)]
     for offset, row in enumerate(body, start=1):
@@ -224,8 +197,8 @@ def _write_table(
             shown = _display(value, spec)
             widths[col] = max(widths[col], min(display_width(shown) + 2, MAX_WIDTH))
             wrap = isinstance(value, str) and display_width(value) + 2 > MAX_WIDTH
-            base = "cell" if spec.type == "text" else "cell_center"
-            _write_value(ws, header + offset, col, value, spec, styles, base, wrap)
+            base = "clip" if spec.type == "text" else "center"
+            _write_value(ws, header + offset, col, value, spec, fmt, base, wrap)
     if dropdowns:
         last = header + max(len(body), VALIDATION_ROWS)
         for col, spec in enumerate(columns):
@@ -241,39 +214,39 @@ def _set_widths(ws: Worksheet, widths: list[int]) -> None:
 
 
 def _write_table_sheet(
-    workbook: Workbook, styles: _Styles, table: TableSpec, rows: list[dict[str, object]],
+    workbook: Workbook, fmt: Formats, table: TableSpec, rows: list[dict[str, object]],
     caption: str, note: str | None, dropdowns: bool,
 ) -> None:
     """A table on its own sheet: caption on row 1, an optional note row, then header and data."""
     ws = workbook.add_worksheet(table.sheet)
     columns = len(_columns(table, rows))
-    _title_row(ws, styles, 0, caption, columns, "title" if note is not None else "caption")
+    _title_row(ws, fmt, 0, caption, columns, "form_title" if note is not None else "caption")
     header = 1
     if note is not None:
         if note:
-            _title_row(ws, styles, 1, note, columns, "note")
+            _title_row(ws, fmt, 1, note, columns, "hint")
         header = 2
-    widths = _write_table(ws, styles, table, rows, header, dropdowns)
+    widths = _write_table(ws, fmt, table, rows, header, dropdowns)
     _set_widths(ws, widths)
     _print_setup(ws, header, sum(widths))
 
 
 def _write_table_only(
-    workbook: Workbook, styles: _Styles, kind: FormKind, rows_by_table: dict[str, list[dict[str, object]]],
+    workbook: Workbook, fmt: Formats, kind: FormKind, rows_by_table: dict[str, list[dict[str, object]]],
     dropdowns: bool, note: str,
 ) -> None:
     first, *rest = kind.tables
-    _write_table_sheet(workbook, styles, first, rows_by_table[first.name], form_title(kind), note,
+    _write_table_sheet(workbook, fmt, first, rows_by_table[first.name], form_title(kind), note,
                        dropdowns)
     for table in rest:
-        _write_table_sheet(workbook, styles, table, rows_by_table[table.name],
+        _write_table_sheet(workbook, fmt, table, rows_by_table[table.name],
                            table.caption or form_title(kind), None, dropdowns)
 
 
 # ---- form kinds ------------------------------------------------------------------------------
 
 def _write_form_kind(
-    workbook: Workbook, styles: _Styles, kind: FormKind, values: dict[str, object],
+    workbook: Workbook, fmt: Formats, kind: FormKind, values: dict[str, object],
     rows_by_table: dict[str, list[dict[str, object]]], dropdowns: bool,
 ) -> None:
     assert kind.sheet is not None
@@ -282,19 +255,19 @@ def _write_form_kind(
     columns = max([FORM_COLUMNS] + [len(_columns(t, rows_by_table[t.name])) for t in below])
     label_width = max(display_width(label) + 1 + 4 for label in (*kind.labels, *values))
     widths = [label_width] + [VALUE_WIDTH] * (columns - 1)
-    _title_row(ws, styles, 0, form_title(kind), columns, "title")
+    _title_row(ws, fmt, 0, form_title(kind), columns, "form_title")
     value_width = sum(widths[1:])
     row = 1
     fields = list(kind.fields) + [FieldSpec(label) for label in values if label not in kind.labels]
     for spec in fields:
         value = values.get(spec.label)
         label = spec.label + ("*" if spec.required else "")
-        ws.write_string(row, 0, label, styles.get("label"))
+        ws.write_string(row, 0, label, fmt.label)
         narrative = spec.label in NARRATIVE
         lines = math.ceil((display_width(_display(value, spec)) + 2) / value_width)
         wrap = narrative or lines > 1
-        ws.merge_range(row, 1, row, columns - 1, "", styles.get("value", wrap=wrap))
-        _write_value(ws, row, 1, value, spec, styles, "value", wrap)
+        ws.merge_range(row, 1, row, columns - 1, "", _style(fmt, "left", wrap=wrap))
+        _write_value(ws, row, 1, value, spec, fmt, "left", wrap)
         if narrative:
             ws.set_row(row, min(409, 16 * max(3, lines) + 6))
         elif lines > 1:
@@ -308,10 +281,10 @@ def _write_form_kind(
     for table in below:
         row += 1  # one empty row between blocks
         if table.caption:
-            _title_row(ws, styles, row, table.caption, columns, "caption")
+            _title_row(ws, fmt, row, table.caption, columns, "caption")
             row += 1
         rows = rows_by_table[table.name]
-        table_widths = _write_table(ws, styles, table, rows, row, dropdowns)
+        table_widths = _write_table(ws, fmt, table, rows, row, dropdowns)
         widths = [max(a, b) for a, b in zip(widths, table_widths + [0] * columns, strict=False)]
         header_row = row
         row += max(len(rows), BLANK_ROWS) + 1
@@ -319,5 +292,5 @@ def _write_form_kind(
     _print_setup(ws, header_row)
     for table in kind.tables:
         if table.sheet != kind.sheet:
-            _write_table_sheet(workbook, styles, table, rows_by_table[table.name],
+            _write_table_sheet(workbook, fmt, table, rows_by_table[table.name],
                                table.caption or form_title(kind), None, dropdowns)
