@@ -107,14 +107,16 @@ class Formats:
 
     def get(self, name: str, **extra: Any) -> Format:
         key = (name, tuple(sorted(extra.items())))
-        if key not in self.made:
-            self.made[key] = self.book.add_format({**self.base, **STYLES[name], **extra})
-        return self.made[key]
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = self.book.add_format({**self.base, **STYLES[name], **extra})
+        return made
 
     def __getattr__(self, name: str) -> Format:
         if name not in STYLES:
             raise AttributeError(name)
-        return self.get(name)
+        made = self.__dict__[name] = self.get(name)  # later lookups are plain attribute reads
+        return made
 
     def status(self, value: str) -> Format | None:
         """A status cell's colour (按时, 缺报, 受理, 错误 …); None for any other text."""
