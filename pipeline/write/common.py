@@ -175,10 +175,6 @@ def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: 
     return float(min(max(longest + 2, minimum), maximum))
 
 
-def column_widths(frame: pd.DataFrame, minimum: int = 6, maximum: int = MAX_WIDTH) -> list[float]:
-    return [text_width(frame[col].tolist(), str(col), minimum, maximum) for col in frame.columns]
-
-
 def _text(value: object) -> str:
     value = plain(value)
     if missing(value):
