@@ -14,6 +14,14 @@ table after one empty column. What differs between outputs is an option:
   as lists of whom to chase);
 - printing: landscape, `split_wide` (a wide table prints across pages, first columns repeated,
   instead of one page wide), `top_margin`.
+
+A new output workbook is a few lines, e.g. one the committee fills in and drops back into the inbox:
+
+    book = new_workbook(outbox / "审核验收表.xlsx", campaign.as_of)
+    table_sheet(book, Formats(book), "审核验收", frame, title="审核验收表",
+                dropdowns={"验收结论": ("通过", "不通过", "暂缓")})
+    write_meta(book, kind)  # pipeline.write.forms: the reader then knows the kind
+    book.close()
 """
 
 from __future__ import annotations
