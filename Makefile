@@ -15,10 +15,13 @@ all: run
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the project's dependencies change.
+# Reinstall only when the project's dependencies change. pip's own output (index warnings, notices)
+# goes to .venv/install.log and reaches the screen only when the install fails.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+	@echo "正在安装运行环境（只在第一次或依赖变化时进行，需联网）……"
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]' >$(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log >&2; echo "安装失败，原因见上方（已保存在 $(VENV)/install.log）。" >&2; exit 1; }
+	@touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/pipeline run --inbox $(INBOX) --outbox $(OUTBOX)

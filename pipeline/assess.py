@@ -10,33 +10,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from pipeline.config import Campaign, StopRun
-from pipeline.forms import FormKind
-from pipeline.issues import ERROR, Issue
+from pipeline.config import Campaign
+from pipeline.forms import BY_ROW, BY_SIGNER, NEVER, FormKind
+from pipeline.issues import ERROR, Issue, issue, issue_order
+from pipeline.model import ACCEPTED, CODE, DUPLICATE, NAME, REJECTED, SUPERSEDED, ManifestRow, Received, RosterError
 from pipeline.parse.forms import Submission
-from pipeline.validate import rules
+from pipeline.read.blocks import Cell
+from pipeline.validate import knock_on, register, rules
+from pipeline.validate.attribution import Guess, unopened_files, unreadable_issue, unreadable_note
 from pipeline.validate.branches import Match, Roster, build_roster, match_branch, match_name
 from pipeline.validate.schema import validate_kind
-
-ACCEPTED, REJECTED, SUPERSEDED, DUPLICATE = "受理", "退回", "被替代", "重复"
-CODE, NAME = "支部编码", "支部名称"  # columns added to table rows matched per row
-
-
-class RosterError(StopRun):
-    """The roster is missing or unusable: its problems, for the committee to fix."""
-
-
-@dataclass(frozen=True)
-class Received:
-    """One inbox file as read: a submission, or the status and reason it has none."""
-
-    path: str
-    sha256: str
-    mtime: float
-    status: str | None = None  # 忽略 / 无法读取 / 无法识别 / 重复, set when reading
-    reason: str = ""
-    submission: Submission | None = None
-    duplicate_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +38,7 @@ class Filed:
 
     @property
     def group(self) -> str:
-        return "application" if self.sub.kind.is_application else self.sub.kind.key
+        return self.sub.kind.supersede_group
 
     @property
     def file(self) -> str:
@@ -63,27 +46,15 @@ class Filed:
 
 
 @dataclass(frozen=True)
-class ManifestRow:
-    文件: str
-    SHA256: str
-    类型: str
-    支部编码: str
-    支部名称: str
-    期间: str
-    状态: str
-    错误数: int
-    警告数: int
-    说明: str
-
-
-@dataclass(frozen=True)
 class Assessment:
+    kinds: tuple[FormKind, ...]
     roster: Roster
     manifest: tuple[ManifestRow, ...]
     issues: tuple[Issue, ...]
     accepted: dict[str, tuple[Filed, ...]]  # group → winners received by as_of
     rejected: tuple[Filed, ...]  # 退回 files received by as_of
     filed: dict[str, Filed] = field(default_factory=dict)  # path → every attributed submission
+    unopened: dict[str, Guess] = field(default_factory=dict)  # path of a 无法读取 file → whose its name says
 
 
 def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Campaign) -> Assessment:
@@ -94,23 +65,27 @@ def assess(received: list[Received], kinds: tuple[FormKind, ...], campaign: Camp
     subs = [_attribute_rows(s, roster, campaign, issues) for s in subs]
     mtimes = {r.path: r.mtime for r in received}
     filed = {s.file: _file_one(s, roster, campaign, issues, mtimes[s.file]) for s in subs}
-    _add_application_links(filed, issues, campaign)
+    _add_application_links(filed, issues, campaign, kinds)
     accepted, replaced = _accepted_by_group(_recount(filed, issues).values(), campaign)
-    for monthly in _by_code(accepted.get("monthly", ())).values():
-        for found in rules.falling_progress([f.sub for f in monthly]):
-            issues[found.file].append(found)  # a warning: acceptance does not change
+    for found in [*_series_issues(accepted), *_standing_issues(accepted, roster, campaign)]:
+        issues[found.file].append(found)  # warnings only: acceptance does not change
     filed = _recount(filed, issues)
     accepted = {g: tuple(filed[f.file] for f in fs) for g, fs in accepted.items()}
     rejected = tuple(f for f in filed.values() if f.errors and _received_by(f, campaign))
+    unopened = unopened_files(received, roster, campaign, kinds)
     all_issues = [*roster_issues, *(i for p in sorted(issues) for i in issues[p])]
-    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, replaced, campaign)
-    return Assessment(roster, manifest, tuple(_named(all_issues, filed)), accepted, rejected, filed)
+    all_issues += [unreadable_issue(r.path, r.reason, unopened[r.path].name)
+                   for r in received if r.path in unopened]
+    manifest = _manifest(received, roster_file, roster_issues, len(roster.branches), filed, replaced, campaign,
+                         unopened)
+    ordered = sorted(_named(all_issues, filed), key=issue_order)
+    return Assessment(kinds, roster, manifest, tuple(ordered), accepted, rejected, filed, unopened)
 
 
 # ---- roster ----------------------------------------------------------------------------------
 
 def _roster_file(received: list[Received]) -> Received:
-    rosters = [r for r in received if r.submission and r.status is None and r.submission.kind.key == "roster"]
+    rosters = [r for r in received if r.submission and r.status is None and r.submission.kind.master]
     if not rosters:
         raise RosterError(["收件箱中没有支部名册（标题含“支部名册”的表格），无法核对各支部报送情况。",
                            "请把局党工委的支部名册放入收件箱后重新运行。"])
@@ -143,21 +118,38 @@ def _own_issues(subs: list[Submission], kinds: tuple[FormKind, ...]) -> dict[str
     issues: dict[str, list[Issue]] = defaultdict(list)
     for s in subs:
         issues[s.file].extend(s.issues)
+    by_kind: dict[str, list[Submission]] = defaultdict(list)
+    for s in subs:
+        by_kind[s.kind.key].append(s)
     for kind in kinds:
-        for file, found in validate_kind(kind, [s for s in subs if s.kind.key == kind.key]).items():
+        for file, found in validate_kind(kind, by_kind[kind.key]).items():
             issues[file].extend(found)
     return issues
 
 
-def _add_application_links(filed: dict[str, Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> None:
-    """Rules that need the branch's accepted application: task numbers, recognition."""
-    applications = _winners([f for f in filed.values() if f.group == "application"], issues, campaign)
+def _add_application_links(filed: dict[str, Filed], issues: dict[str, list[Issue]], campaign: Campaign,
+                           kinds: tuple[FormKind, ...]) -> None:
+    """Rules that need the branch's accepted application (the kind names them): task numbers, recognition.
+    Without one, what they cannot check is reported once per file naming why; a sent-back application
+    says on its first error what it blocks."""
+    applications = _winners([f for f in filed.values() if f.sub.kind.is_application], issues, campaign)
+    sent_back: dict[str, list[Filed]] = defaultdict(list)
+    for f in sorted(filed.values(), key=lambda f: (f.date or dt.date.min, f.mtime, f.file)):
+        if f.sub.kind.is_application and f.code and f.errors and _received_by(f, campaign):
+            sent_back[f.code].append(f)
     for f in filed.values():
-        app = applications.get(f.code or "")
-        if f.sub.kind.key == "monthly" and f.code:
-            issues[f.file].extend(rules.progress_issues(f.sub, rules.task_ids(app.sub if app else None)))
-        elif f.sub.kind.key == "recognition" and f.code:
-            issues[f.file].extend(rules.recognition_issues(f.sub, app.sub if app else None, campaign))
+        if not f.code:
+            continue
+        app = applications.get(f.code)
+        linked = rules.Application(app.sub) if app else knock_on.why_no_application(
+            [issues[r.file] for r in sent_back.get(f.code, [])])
+        for rule in f.sub.kind.rules:
+            issues[f.file].extend(rules.LINKED_RULES[rule](f.sub, linked, campaign))
+    blocks = knock_on.blocked_text(kinds)
+    for code, refused in sent_back.items():
+        if code not in applications and blocks:
+            for r in refused:
+                issues[r.file] = knock_on.say_what_it_blocks(issues[r.file], blocks)
 
 
 def _recount(filed: dict[str, Filed], issues: dict[str, list[Issue]]) -> dict[str, Filed]:
@@ -166,7 +158,7 @@ def _recount(filed: dict[str, Filed], issues: dict[str, list[Issue]]) -> dict[st
 def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
                     issues: dict[str, list[Issue]]) -> Submission:
     """Inspection and review files name a branch on every row: match each row."""
-    if sub.kind.key not in ("inspection", "review"):
+    if not sub.kind.branch_per_row:
         return sub
     name = sub.kind.tables[0].name
     frame = sub.tables[name]
@@ -178,11 +170,22 @@ def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
                            if "支部编码" in frame else "", roster, campaign, sub.file,
                            cell.sheet if cell else "", cell.ref if cell else "")
         written = str(frame.at[row, "支部名称"] or "")
+        if sub.kind.standing and match.code is None:
+            match = _kept(match, written, frame.at[row, "支部编码"], sub.file, cells.get("支部编码"))
         issues[sub.file].extend(replace(i, branch=match.name or written) for i in match.issues)
         codes.append(match.code)
         names.append(match.name)
     tables = {**sub.tables, name: frame.assign(**{f"_{CODE}": codes, f"_{NAME}": names})}
     return replace(sub, tables=tables)
+
+
+def _kept(match: Match, written: str, code: object, file: str, cell: Cell | None) -> Match:
+    """A register row whose branch has left the roster stays on record, with a 警告 instead of the 错误."""
+    if not code:
+        return match
+    where = (cell.sheet, cell.ref) if cell is not None else ("", "")
+    warn = issue("register-branch-not-on-roster", file, *where, "支部编码", written or code, code=code)
+    return Match(str(code), written or None, (warn,))
 
 
 def _file_one(sub: Submission, roster: Roster, campaign: Campaign, issues: dict[str, list[Issue]],
@@ -212,10 +215,11 @@ def _received_by(filed: Filed, campaign: Campaign) -> bool:
 # ---- resubmissions ---------------------------------------------------------------------------
 
 def supersede_key(f: Filed) -> tuple[str, ...] | None:
-    if f.group == "inspection":
+    kind = f.sub.kind
+    if kind.supersedes in (NEVER, BY_ROW):  # BY_ROW: rows supersede in the ledger, files never
         return None
-    if f.group == "review":
-        return ("review", "".join(str(f.sub.value("评审人") or "").split()))
+    if kind.supersedes == BY_SIGNER:
+        return (f.group, "".join(str(f.sub.value(kind.signer or "") or "").split()))
     return (f.group, f.code or "", f.period or "")
 
 
@@ -239,7 +243,7 @@ def supersede(filed: Iterable[Filed]) -> tuple[list[Filed], dict[str, str]]:
 
 def _eligible(filed: Iterable[Filed], campaign: Campaign) -> list[Filed]:
     return [f for f in filed if not f.errors and _received_by(f, campaign)
-            and (f.code or f.group in ("inspection", "review"))]
+            and (f.code or f.sub.kind.branch_per_row)]
 
 
 def _winners(filed: list[Filed], issues: dict[str, list[Issue]], campaign: Campaign) -> dict[str, Filed]:
@@ -258,6 +262,25 @@ def _accepted_by_group(filed: Iterable[Filed],
     return {g: tuple(fs) for g, fs in out.items()}, replaced
 
 
+def _series_issues(accepted: dict[str, tuple[Filed, ...]]) -> list[Issue]:
+    """Rules over one branch's accepted reports of a kind in period order (falling 完成比例)."""
+    out: list[Issue] = []
+    for group in accepted.values():
+        for filed in _by_code(group).values():
+            subs = [f.sub for f in filed]
+            for rule in subs[0].kind.series_rules:
+                out += rules.SERIES_RULES[rule](subs)
+    return out
+
+
+def _standing_issues(accepted: dict[str, tuple[Filed, ...]], roster: Roster, campaign: Campaign) -> list[Issue]:
+    """This year's accepted applications against the brands the committee's register holds as 有效."""
+    winners = [f for group in accepted.values() for f in group]
+    brands = register.valid_earlier([f.sub for f in winners if f.sub.kind.standing], roster, campaign)
+    return [found for f in winners if f.sub.kind.is_application and f.code
+            for found in register.application_issues(f.sub, brands.get(f.code, []))]
+
+
 def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
     out: dict[str, list[Filed]] = defaultdict(list)
     for f in filed:
@@ -268,7 +291,8 @@ def _by_code(filed: Iterable[Filed]) -> dict[str, list[Filed]]:
 # ---- manifest --------------------------------------------------------------------------------
 
 def _manifest(received: list[Received], roster_file: Received, roster_issues: list[Issue], branches: int,
-              filed: dict[str, Filed], replaced: dict[str, str], campaign: Campaign) -> tuple[ManifestRow, ...]:
+              filed: dict[str, Filed], replaced: dict[str, str], campaign: Campaign,
+              unopened: dict[str, Guess]) -> tuple[ManifestRow, ...]:
     rows: dict[str, ManifestRow] = {}
     for r in sorted(received, key=lambda r: r.path):
         if r is roster_file:
@@ -277,6 +301,10 @@ def _manifest(received: list[Received], roster_file: Received, roster_issues: li
                                        f"支部名册，共 {branches} 个支部，作为核对依据")
         elif r.path in filed:
             rows[r.path] = _filed_row(r, filed[r.path], replaced, campaign)
+        elif r.path in unopened:
+            guess = unopened[r.path]
+            rows[r.path] = ManifestRow(r.path, r.sha256, "", guess.code or "", guess.name or "", "", r.status or "",
+                                       1, 0, unreadable_note(r.reason, guess))
         else:
             kind = r.submission.kind.title if r.submission else ""
             rows[r.path] = ManifestRow(r.path, r.sha256, kind, "", "", "", r.status or "", 0, 0, r.reason)
@@ -294,12 +322,40 @@ def _filed_row(r: Received, f: Filed, replaced: dict[str, str], campaign: Campai
     elif f.file in replaced:
         status, note = SUPERSEDED, f"已被 {replaced[f.file]} 替代（以填报日期最晚的一份为准）"
     else:
-        status, note = ACCEPTED, (f"有 {f.warnings} 处警告，请见问题清单" if f.warnings else "")
+        status, note = ACCEPTED, _accepted_note(f.warnings)
     if not _received_by(f, campaign):
         note = (f"{f.sub.kind.date_field}为 {f.date}，晚于统计截止日 {campaign.as_of}，本次统计不计入"
                 + (f"；{note}" if note else ""))
     return ManifestRow(f.file, r.sha256, f.sub.kind.title, f.code or "", f.name or str(f.sub.value("支部名称") or ""),
                        f.period or "", status, f.errors, f.warnings, note)
+
+
+def with_warnings(assessment: Assessment, found: Iterable[Issue]) -> Assessment:
+    """Warnings only known after scoring (a 通过 against the shortlist's criteria): listed in the issues'
+    order and counted in their file's manifest row; no file's status changes."""
+    extra: dict[str, list[Issue]] = defaultdict(list)
+    for i in found:
+        extra[i.file].append(i)
+    if not extra:
+        return assessment
+    filed = {p: replace(f, warnings=f.warnings + len(extra[p])) if p in extra else f
+             for p, f in assessment.filed.items()}
+    added = _named([i for more in extra.values() for i in more], filed)
+    issues = sorted([*assessment.issues, *added], key=issue_order)
+    manifest = tuple(_more_warnings(row, len(extra[row.文件])) if row.文件 in extra else row
+                     for row in assessment.manifest)
+    return replace(assessment, manifest=manifest, issues=tuple(issues), filed=filed)
+
+
+def _more_warnings(row: ManifestRow, more: int) -> ManifestRow:
+    warnings = row.警告数 + more
+    plain = row.状态 == ACCEPTED and row.说明 in ("", _accepted_note(row.警告数))
+    note = _accepted_note(warnings) if plain else row.说明
+    return replace(row, 警告数=warnings, 说明=note)
+
+
+def _accepted_note(warnings: int) -> str:
+    return f"有 {warnings} 处警告，请见问题清单" if warnings else ""
 
 
 def _named(found: list[Issue], filed: dict[str, Filed]) -> list[Issue]:

@@ -10,9 +10,12 @@ from typing import Any
 
 import click
 
-from pipeline.assess import RosterError
 from pipeline.cli_zh import use_chinese
-from pipeline.config import Campaign, ConfigError, load_campaign
+from pipeline.config import Campaign, ConfigError, StopRun, load_campaign
+from pipeline.display import escape_text
+from pipeline.model import RosterError
+from pipeline.parse.values import parse_date
+from pipeline.signals import Interrupted, interrupts_as_exceptions
 
 EXIT_OK, EXIT_INTERNAL, EXIT_CONFIG = 0, 1, 2
 use_chinese()
@@ -20,33 +23,56 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+    """The reader's own date parsing: 2014-12-31, 2014/12/31, 2014年12月31日 …"""
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"“{value}”不是日期，请写成 2014-12-31 这样的格式") from None
+    parsed = parse_date(value).value
+    if not isinstance(parsed, dt.date):
+        y = dt.date.today().year  # the example only: the CLI is the one place that reads the clock
+        raise click.BadParameter(f"“{value}”不是日期，请写成 {y}-12-31、{y}/12/31 或 {y}年12月31日 这样的格式")
+    return parsed
 
 
 def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--as-of", "as_of", metavar="日期", callback=_date,
-                        help="统计截止日（YYYY-MM-DD），默认为当天")(func)
+                        help="统计截止日（按“年-月-日”或“某年某月某日”写），默认为当天（不晚于审核验收结束日）")(func)
     return click.option("--config", "config", metavar="文件", type=click.Path(path_type=Path),
                         default=Path("campaign.toml"),
                         show_default=True, help="活动参数文件")(func)
 
 
-def campaign_or_exit(config: Path, as_of: dt.date | None) -> Campaign:
+def campaign_or_exit(config: Path, as_of: dt.date | None, today: dt.date | None = None) -> Campaign:
     try:
-        return load_campaign(config, today=dt.date.today(), as_of=as_of)
+        campaign = load_campaign(config, today=today or dt.date.today(), as_of=as_of)
     except ConfigError as err:
         fail(["活动参数有误，未运行：", *err.problems], EXIT_CONFIG)
         raise  # unreachable: fail() exits
+    warning = as_of_warning(campaign)
+    if warning:
+        click.echo(warning, err=True)
+    return campaign
+
+
+def as_of_warning(campaign: Campaign) -> str | None:
+    """A cut-off date outside the campaign is allowed, but almost always a slip of the pen."""
+    as_of = campaign.as_of
+    if as_of < campaign.application.start:
+        return (f"警告：统计截止日 {as_of} 早于品牌申报开始日 {campaign.application.start}，"
+                "此时还没有应报的材料，统计结果大多为空。请确认统计截止日是否写对。")
+    if as_of > campaign.review.end:
+        return (f"警告：统计截止日 {as_of} 晚于审核验收结束日 {campaign.review.end}，"
+                "已在本年度活动之后。请确认统计截止日是否写对。")
+    return None
+
+
+def say(text: str, err: bool = False) -> None:
+    """Echo with control, escape and bidi characters from file names shown escaped."""
+    click.echo("\n".join(escape_text(line) for line in text.split("\n")), err=err)
 
 
 def fail(lines: list[str], code: int) -> None:
     for line in lines:
-        click.echo(line, err=True)
+        say(line, err=True)
     sys.exit(code)
 
 
@@ -69,28 +95,81 @@ def cli() -> None:
 
 @cli.command(options_metavar="[选项]",
              help="处理收件箱中的全部文件，在输出目录生成收件清单、问题清单、台账、督查和考核材料。\n\n"
-                  "示例：pipeline run --inbox inbox --outbox outbox --as-of 2014-12-31")
+                  "示例：pipeline run --inbox inbox --outbox outbox")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
               show_default=True, help="收件箱目录")
 @click.option("--outbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
               show_default=True, help="输出目录")
+@click.option("--jobs", metavar="个数", type=click.IntRange(1, 256), default=None,
+              help="同时读取文件的进程数，默认为处理器核数；1 表示在本进程中读取")
+@click.option("--wait", metavar="秒", type=click.IntRange(0, 86400), default=None,
+              help="另一次运行正在写同一输出目录时最多等待的秒数，默认见 campaign.toml [limits]")
+@click.option("--today", "today", metavar="日期", callback=_date,
+              help="发文日期（退回通知的落款和重新报送期限由此起算），默认为当天")
 @config_options
-def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+def run(inbox: Path, outbox: Path, jobs: int | None, wait: int | None, config: Path, as_of: dt.date | None,
+        today: dt.date | None) -> None:
+    from pipeline.read.pool import default_jobs
     from pipeline.run import run as run_pipeline
     from pipeline.summary import summary_lines
+    from pipeline.write.documents import DocumentError
+
+    campaign = campaign_or_exit(config, as_of, today)
+    if not inbox.is_dir():
+        fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
+    try:
+        with interrupts_as_exceptions():
+            result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"), jobs or default_jobs(), wait)
+    except RosterError as err:
+        fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
+        return
+    except DocumentError as err:
+        fail(["公文模板有问题，输出目录未改动：", *err.problems], EXIT_CONFIG)
+        return
+    except StopRun as err:
+        fail(err.problems, EXIT_CONFIG)
+        return
+    except Interrupted as stop:
+        fail([stop.message], stop.code)
+        return
+    for line in summary_lines(result, outbox):
+        say(line)
+
+
+@cli.command(options_metavar="[选项]",
+             help="只重新生成公文草稿（输出目录下的 公文/：督查情况通报、表彰建议名单公示、表彰决定代拟稿），"
+                  "统计口径与 run 相同，其他输出不改动。修改公文模板或 [documents] 参数后可用它快速查看效果。\n\n"
+                  "示例：pipeline docs --inbox inbox --outbox outbox")
+@click.option("--inbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
+              show_default=True, help="收件箱目录")
+@click.option("--outbox", metavar="目录",
+              type=click.Path(path_type=Path, file_okay=False), default=Path("outbox"),
+              show_default=True, help="输出目录（只改写其中的 公文/）")
+@config_options
+def docs(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
+    from pipeline.run import regenerate_documents
+    from pipeline.write.documents import DocumentError
 
     campaign = campaign_or_exit(config, as_of)
     if not inbox.is_dir():
         fail([f"找不到收件箱目录 {inbox}，请先建立该目录并放入支部名册和报送文件。"], EXIT_CONFIG)
     try:
-        result = run_pipeline(inbox, outbox, campaign, progress_bar("读取文件"))
+        written = regenerate_documents(inbox, outbox, campaign, progress_bar("读取文件"))
     except RosterError as err:
-        fail(["支部名册有问题，未运行：", *err.problems], EXIT_CONFIG)
+        fail(["支部名册有问题，未生成公文：", *err.problems], EXIT_CONFIG)
         return
-    for line in summary_lines(result, outbox):
-        click.echo(line)
+    except DocumentError as err:
+        fail(["公文模板有问题，公文/ 未改动：", *err.problems], EXIT_CONFIG)
+        return
+    except StopRun as err:  # the outbox's checks and lock, as for run
+        fail(err.problems, EXIT_CONFIG)
+        return
+    click.echo(f"统计截止：{campaign.as_of.isoformat()}")
+    for path in written:
+        click.echo(f"已生成 {path}")
 
 
 @cli.command(options_metavar="[选项]",
@@ -100,7 +179,7 @@ def run(inbox: Path, outbox: Path, config: Path, as_of: dt.date | None) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="文件...",
                 type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--roster", metavar="文件",
-              type=click.Path(path_type=Path, dir_okay=False), default=None,
+              type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="支部名册文件，默认在 inbox/ 中查找")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
@@ -115,18 +194,19 @@ def check(files: tuple[Path, ...], roster: Path | None, inbox: Path, config: Pat
     except RosterError as err:
         fail(["支部名册有问题：", *err.problems], EXIT_CONFIG)
         return
-    click.echo(issue_table(found))
+    say(issue_table(found))
     sys.exit(1 if any(i.is_error for i in found.issues) else 0)
 
 
 @cli.command(options_metavar="[选项]",
-             help="生成空白模板和每个支部的预填模板（带下拉选项）。\n\n"
+             help="生成空白模板和每个在册支部的预填模板（带下拉选项和填写提示，栏目名锁定）。"
+                  "支部申报已受理的，月检查表列出其任务，认定申请表填好品牌名称。\n\n"
                   "示例：pipeline templates --out 模板")
 @click.option("--out", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
               show_default=True, help="模板输出目录")
 @click.option("--roster", metavar="文件",
-              type=click.Path(path_type=Path, dir_okay=False), default=None,
+              type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="支部名册文件，默认在 inbox/ 中查找；有名册时为每个支部生成预填模板")
 @click.option("--inbox", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), default=Path("inbox"),
@@ -136,29 +216,60 @@ def templates(out: Path, roster: Path | None, inbox: Path, config: Path, as_of: 
     from pipeline.templates import write_templates
 
     campaign = campaign_or_exit(config, as_of)
-    count = write_templates(out, roster, inbox, campaign)
-    click.echo(f"已生成 {count} 个模板文件，位于 {out}/")
+    written = write_templates(out, roster, inbox, campaign)
+    click.echo(f"已生成 {written.count} 个模板文件，位于 {out}/")
+    if written.branches:
+        click.echo(f"其中 {written.branches} 个支部各有一套预填模板，位于 {out}/各支部/，可分别发给各支部。")
+    else:
+        click.echo(f"还没有可用的支部名册，只生成了空白模板。请先填好 {out}/空白模板/支部名册.xlsx，"
+                   "放入收件箱后再运行一次，即可为每个支部生成预填模板。", err=True)
+        for line in written.roster_problems:
+            click.echo(f"  {line}", err=True)
 
 
 @cli.command(options_metavar="[选项]",
              help="生成一套逼真的模拟收件箱（含名册、各类报送表和若干典型错误），"
-                  "用于演示、测试和性能测试。\n\n"
-                  "示例：pipeline demo --branches 40 --seed 2014 --out inbox")
+                  "用于演示、测试和性能测试。\n\n指定 --year 时生成该年度的活动："
+                  "先按活动参数运行一次原年度的活动并审核验收，其品牌认定名册放入新收件箱，"
+                  "新年度的 campaign.toml（日期整体顺延）写在收件箱中。\n\n"
+                  "示例：pipeline demo --branches 40 --out inbox；"
+                  "下一次活动：pipeline demo --year 年度 --out 新收件箱")
 @click.option("--branches", metavar="个数",
               type=click.IntRange(2, 5000), default=40, show_default=True, help="支部数")
 @click.option("--seed", metavar="整数",
-              type=int, default=2014, show_default=True, help="随机种子（相同种子生成相同文件）")
+              type=int, default=None, help="随机种子（相同种子生成相同文件），默认为活动参数中的年度")
+@click.option("--year", metavar="年度", type=int, default=None,
+              help="生成该年度的活动收件箱（晚于活动参数中的年度），含上一次活动的品牌认定名册")
+@click.option("--register", metavar="文件", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="与 --year 同用：上一次活动写出的品牌认定名册（默认先按活动参数运行一次并审核验收）")
 @click.option("--out", metavar="目录",
               type=click.Path(path_type=Path, file_okay=False), required=True, help="输出目录")
 @config_options
-def demo(branches: int, seed: int, out: Path, config: Path, as_of: dt.date | None) -> None:
+def demo(branches: int, seed: int | None, year: int | None, register: Path | None, out: Path, config: Path,
+         as_of: dt.date | None) -> None:
     from pipeline.demo import generate_demo
+    from pipeline.demo_register import generate_sequel
     from pipeline.forms import form_kinds
 
     campaign = campaign_or_exit(config, as_of)
-    counts = generate_demo(out, branches, seed, campaign)
+    seed = campaign.year if seed is None else seed
+    later = None
+    if year is None or year == campaign.year:
+        counts = generate_demo(out, branches, seed, campaign)
+    elif year < campaign.year:
+        fail([f"--year {year} 早于活动参数中的年度 {campaign.year}，请指定更晚的年度。"], EXIT_CONFIG)
+        return
+    else:
+        try:
+            counts, later = generate_sequel(out, branches, seed, campaign, config.read_text(encoding="utf-8"),
+                                            year, dt.date.today(), register)
+        except ConfigError as err:
+            fail([f"顺延到 {year} 年的活动参数有误：", *err.problems], EXIT_CONFIG)
+            return
     titles = {k.key: k.title for k in form_kinds(campaign)}
     click.echo(f"已在 {out}/ 生成模拟收件箱：" + "，".join(f"{titles[k]} {v} 个" for k, v in counts.items()))
+    if later is not None:
+        click.echo(f"{year} 年度的活动参数已写入 {later}；运行：pipeline run --inbox {out} --config {later}")
 
 
 def main() -> None:

@@ -3,8 +3,10 @@
 `generate_demo(out, branches, seed, campaign)` writes the committee's roster, each branch's
 application, monthly checks, quarterly reports and recognition application, the committee's
 inspection records and the reviewers' score sheets, in the sub-folders and file names a clerk's
-inbox would have. A handful of realistic mistakes are planted (each listed in `说明.txt`) so that
-the issue list and the send-back notices have something to show.
+inbox would have. As branches really send them, a few applications are Word forms, one school's
+monthly reports come as a zipped folder (GBK names) and one archive holds another (demo_archives.py).
+A handful of realistic mistakes are planted (each listed in `说明.txt`) so that the issue list and
+the send-back notices have something to show.
 
 Everything is drawn from one `random.Random(seed)` and every workbook's timestamps come from its
 own form date, so two runs with the same seed and campaign write byte-identical files.
@@ -17,6 +19,7 @@ import os
 import random
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from pipeline.config import Campaign, is_workday
+from pipeline.demo_archives import pack_nested, pack_school_folder
 from pipeline.forms import (
     APPLY_CREATE,
     APPLY_IMPROVE,
@@ -36,7 +40,9 @@ from pipeline.forms import (
     form_kinds,
     review_kind,
 )
+from pipeline.names import strip_prefixes
 from pipeline.write.forms import write_form
+from pipeline.write.word_forms import write_word_form
 
 # ---- vocabulary ------------------------------------------------------------------------------
 
@@ -83,7 +89,8 @@ ACTIVITIES = _words(
     "群众路线教育实践活动专题学习 社会主义核心价值观主题教育 党员先锋岗亮岗承诺 "
     "结对帮扶学生家访 “中国梦”主题演讲比赛 红色经典诵读 支部党员大会"
 )
-MONTH_ACTIVITIES = {7: "庆祝建党93周年党员大会", 9: "教师节师德承诺签名", 10: "国庆“我的中国梦”主题活动"}
+MONTH_ACTIVITIES = {7: "庆祝建党{n}周年党员大会", 9: "教师节师德承诺签名", 10: "国庆“我的中国梦”主题活动"}
+PARTY_FOUNDED = 1921  # the anniversary in July's activity is counted from the Party's founding year
 PLACES = _words("学校会议室 党员活动室 多功能厅 阶梯教室 结对社区活动中心 雨花台烈士陵园 校园")
 MEDIA = (("江宁教育网", "网站"), ("江宁区教育局网站", "网站"), ("学校网站", "网站"), ("《江宁新闻》", "报刊"),
          ("《南京日报》", "报刊"), ("《江苏教育报》", "报刊"), ("校园宣传栏", "宣传栏"),
@@ -150,7 +157,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "已有基础": (
         "支部现有党员{n}名，多数为学校骨干教师，近年来多名党员获得区级以上表彰。",
-        "支部自2010年起开展{c}活动，积累了一定经验，在师生和家长中有较好口碑。",
+        "支部自{since}年起开展{c}活动，积累了一定经验，在师生和家长中有较好口碑。",
         "“{b}”品牌已初步形成，曾在区教育系统党建工作交流会上作经验介绍。",
         "支部组织建设规范，“三会一课”制度坚持较好，党员参与活动积极性高。",
     ),
@@ -238,6 +245,8 @@ class Branch:
     style: int = 0  # which file-naming habit the branch's clerk has
     pct_style: str = "int"  # how it writes 完成比例: 60, "60%" or 0.6
     writes_code: bool = True
+    registered: str = ""  # the brand an earlier campaign recognised (品牌认定名册), which it goes on improving
+    registered_slip: str = ""  # "create" / "rename": applies as 创建 anyway, or under another brand name
 
     @property
     def short(self) -> str:
@@ -279,12 +288,17 @@ class _Inbox:
         self.root = root
         self.counts: Counter[str] = Counter()
         self.mistakes: list[tuple[str, str]] = []
+        self.word: set[str] = set()  # codes of the branches that fill their application in Word
 
     def write(self, rel: str, kind: FormKind, values: dict[str, object],
               tables: dict[str, list[dict[str, object]]], when: dt.date, note: str = "") -> str:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_form(path, kind, values, tables, created=dt.datetime.combine(when, dt.time(9)), note=note)
+        created = dt.datetime.combine(when, dt.time(9))
+        if path.suffix == ".docx":
+            write_word_form(path, kind, values, tables, created=created, branch=str(values.get("支部编码") or ""))
+        else:
+            write_form(path, kind, values, tables, created=created, note=note)
         self._touch(path, when)
         self.counts[kind.key] += 1
         return rel
@@ -435,7 +449,8 @@ def make_roster(rng: random.Random, count: int, campaign: Campaign) -> list[Bran
             parent=f"江宁区{town}片区学校党总支" if town in PARENT_TOWNS and kind != "总支" else "",
             secretary=secretary, contact=secretary if rng.random() < 0.3 else _person(rng), phone=_phone(rng),
             members=members,
-            founded=dt.date(rng.randint(1985, campaign.year - 2), rng.randint(1, 12), rng.randint(1, 28)),
+            founded=dt.date(rng.randint(campaign.year - 29, campaign.year - 2), rng.randint(1, 12),
+                            rng.randint(1, 28)),
             carrier=rng.choice(CARRIERS), diligence=_diligence(rng), style=rng.randrange(4),
             pct_style=rng.choice(("int", "int", "pct", "frac")), writes_code=rng.random() < 0.8,
         )
@@ -472,18 +487,11 @@ def assign_faults(rng: random.Random, roster: list[Branch], campaign: Campaign) 
     return {fault: chosen[i % len(chosen)] for i, fault in enumerate(FAULTS)}
 
 
-def _stripped(name: str, prefixes: tuple[str, ...]) -> str:
-    """The name without the configured prefixes, as often as they lead it (SPEC §4)."""
-    while prefix := next((p for p in prefixes if name.startswith(p) and len(name) > len(p)), ""):
-        name = name[len(prefix):]
-    return name
-
-
 def _typo_clarity(b: Branch, roster: list[Branch], campaign: Campaign) -> tuple[bool, bool, float]:
     """Whether the misspelt name is accepted by the fuzzy rule, is a homophone slip, and by what margin
     it beats the runner-up."""
-    typo = _stripped(_misspell(b.name), campaign.prefixes)
-    scores = sorted(((fuzz.ratio(typo, _stripped(r.name, campaign.prefixes)), r is b) for r in roster),
+    typo = strip_prefixes(_misspell(b.name), campaign.prefixes)
+    scores = sorted(((fuzz.ratio(typo, strip_prefixes(r.name, campaign.prefixes)), r is b) for r in roster),
                     reverse=True)
     best, own = scores[0]
     margin = best - (scores[1][0] if len(scores) > 1 else 0.0)
@@ -552,10 +560,13 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
     """The branch's 申报表 (创建 or 完善) with its task breakdown; `revise` adds a corrected copy."""
     kind = APPLY_IMPROVE if rng.random() < 0.4 else APPLY_CREATE
     brand = LONG_BRAND if faults.get("long_brand") is b else _brand(rng)
+    if b.registered:  # a recognised brand is improved (完善), under its name, unless the branch slips
+        kind = APPLY_CREATE if b.registered_slip == "create" else APPLY_IMPROVE
+        brand = brand if b.registered_slip == "rename" else b.registered
     filed = _application_date(rng, b, campaign, timing)
     tasks = _tasks(rng, b, campaign, brand, filed, faults.get("collective_owner") is b)
     name, code = _as_written(rng, b)
-    ctx = _ctx(b, brand)
+    ctx = {**_ctx(b, brand), "since": campaign.year - 4}  # 已有基础: the carrier has run for four years
     phone = b.phone
     if faults.get("short_phone") is b:
         phone = f"1{rng.choice('358')}{rng.randrange(10**8):08d}"  # one digit short
@@ -569,6 +580,8 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
     if faults.get("placeholder") is b:
         values["保障措施"] = "略"
     rel = _file_name(b, kind.title)
+    if b.code in inbox.word:
+        rel = rel.removesuffix(".xlsx") + ".docx"
     written = inbox.write(f"申报/{rel}", kind, values, {"任务分解": _task_rows(rng, tasks)}, filed)
     for fault, what in (("long_brand", f"品牌名称超过 10 个字（“{brand}”）"),
                         ("collective_owner", "任务分解表第 2 项承办人写作“全体党员”"),
@@ -576,6 +589,10 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
                         ("short_phone", f"联系电话位数不足（{phone}）")):
         if faults.get(fault) is b:
             inbox.flag(what, written)
+    slips = {"create": f"已有认定品牌“{b.registered}”，仍报送品牌创建申报表",
+             "rename": f"品牌名称“{brand}”与已认定的“{b.registered}”不一致"}
+    if b.registered_slip:
+        inbox.flag(slips[b.registered_slip], written)
     if revise:
         # The branch sends a corrected version a few days later, with one more task.
         filed = _workday(rng, filed + dt.timedelta(days=2), filed + dt.timedelta(days=8))
@@ -593,7 +610,7 @@ def write_application(inbox: _Inbox, rng: random.Random, b: Branch, campaign: Ca
 
 def _activities(rng: random.Random, b: Branch, month: str, count: int) -> list[dict[str, object]]:
     first, last = Campaign.period_bounds(month)
-    special = MONTH_ACTIVITIES.get(int(month[5:]))
+    special = MONTH_ACTIVITIES.get(int(month[5:]), "").format(n=int(month[:4]) - PARTY_FOUNDED)
     rows = []
     for i in range(count):
         name = special if special and i == 0 else rng.choice(ACTIVITIES)
@@ -684,8 +701,9 @@ def _publicity(rng: random.Random, b: Branch, quarter: str, filed: dt.date) -> l
 
 
 def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Application, campaign: Campaign,
-                    faults: dict[str, Branch], revise_quarter: str | None) -> None:
+                    faults: dict[str, Branch], revise_quarter: str | None) -> list[str]:
     """One 季度汇报表 per quarter the branch owes; the misspelled branch name sits in one of them."""
+    written = []
     typo_quarter = campaign.quarters[min(1, len(campaign.quarters) - 1)]
     for quarter in campaign.quarters:
         typo = faults.get("misspelled") is b and quarter == typo_quarter
@@ -705,6 +723,7 @@ def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Applicati
         title = f"第{_cn(int(quarter[-1]))}季度汇报表"
         folder = f"季度汇报/{quarter[:4]}年第{_cn(int(quarter[-1]))}季度"
         rel = inbox.write(f"{folder}/{_file_name(b, title)}", QUARTERLY, values, tables, filed)
+        written.append(rel)
         if typo:
             inbox.flag(f"支部名称写错（“{name}”，应为“{b.name}”），未填支部编码", rel)
         if quarter == revise_quarter:
@@ -712,6 +731,7 @@ def write_quarterly(inbox: _Inbox, rng: random.Random, b: Branch, app: Applicati
             values["填报日期"] = filed
             tables["宣传报道"] = tables["宣传报道"] + _publicity(rng, b, quarter, filed)[:1]
             inbox.write(f"{folder}/{_file_name(b, title + '（修改版）')}", QUARTERLY, values, tables, filed)
+    return written
 
 
 # ---- recognition -----------------------------------------------------------------------------
@@ -806,7 +826,7 @@ Excel 文件（子文件夹、文件名不限）。
   认定申请/       认定申请表
   督查/           局党工委督查记录表
   评审/           评审专家评分表
-  邮件附件/       从邮箱重复下载的附件（与其他文件内容完全相同）
+  邮件附件/       从邮箱下载的附件：重复下载的文件（与其他文件内容完全相同），学校打包发送的压缩包
 
 样例中有意设置的问题（用于演示问题清单和退回通知）：
 {mistakes}
@@ -815,13 +835,34 @@ Excel 文件（子文件夹、文件名不限）。
 """
 
 
-def write_readme(out: Path, branches: int, seed: int, mistakes: list[tuple[str, str]]) -> None:
+def _archives(out: Path, packers: list[Branch], reports: dict[str, tuple[list[str], list[str]]],
+              keep: str) -> list[str]:
+    """One school's monthly reports zipped as its folder (GBK names), a school's quarterly reports in an
+    archive inside an archive (another school's when there is one); the duplicate's original stays loose."""
+    said = []
+    zipped = [b for b in packers if [r for r in reports[b.code][0] if r != keep]]
+    if zipped:
+        school = zipped[0]
+        rel = pack_school_folder(out, [r for r in reports[school.code][0] if r != keep], school.school)
+        said.append(f"{school.school}把月检查表打包成压缩包发送（Windows 压缩，文件名为 GBK 编码）：{rel}")
+    nested = sorted((b for b in packers if reports[b.code][1]), key=lambda b: b in zipped[:1])
+    if nested:
+        rel = pack_nested(out, reports[nested[0].code][1], nested[0].school)
+        said.append(f"{nested[0].school}的压缩包里又套了一个压缩包（另有一张活动照片）：{rel}")
+    return said
+
+
+def write_readme(out: Path, branches: int, seed: int, mistakes: list[tuple[str, str]],
+                 extras: tuple[str, ...] | list[str] = ()) -> None:
     lines = "\n".join(f"  - {what}：{rel}" for what, rel in mistakes)
     text = README.format(branches=branches, seed=seed, mistakes=lines)
+    if extras:
+        text += "\n不是单个 Excel 文件的材料（程序同样读取）：\n" + "\n".join(f"  * {line}" for line in extras) + "\n"
     (out / "说明.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-8-sig"))
 
 
-def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> dict[str, int]:
+def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign,
+                  prepare: Callable[[list[Branch]], None] | None = None) -> dict[str, int]:
     """Write a synthetic inbox of `branches` branches into `out`; return the number of files per kind.
 
     Files of the same names are overwritten; nothing else in `out` is touched.
@@ -831,6 +872,8 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
     rng = random.Random(seed)
     inbox = _Inbox(out)
     roster = make_roster(rng, branches, campaign)
+    if prepare is not None:  # a later campaign: what the earlier one left (pipeline.demo_register)
+        prepare(roster)
     faults = assign_faults(rng, roster, campaign)
     spare = [b for b in roster if b not in faults.values() and b.dissolved is None
              and b.founded < campaign.application.start]
@@ -838,6 +881,11 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
     revised = {"application": spare[0:1], "monthly": spare[1:2], "quarterly": spare[2:3]}
     late = spare[3:3 + max(1, branches // 12)]
     last_day = spare[3 + len(late):4 + len(late)]
+    # Taken from the same shuffled list (never a revised or faulty branch), so no draw changes and every
+    # other file stays as it was.
+    others = spare[3:]
+    word, packers = others[:max(1, branches // 12)], others[max(1, branches // 12):]
+    inbox.word = {b.code for b in word}
 
     out.mkdir(parents=True, exist_ok=True)
     write_roster(inbox, roster, campaign)
@@ -846,11 +894,13 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
         timing = "late" if b in late else "last_day" if b in last_day else "normal"
         apps[b.code] = write_application(inbox, rng, b, campaign, faults, timing, b in revised["application"])
     monthly: list[str] = []
+    reports: dict[str, tuple[list[str], list[str]]] = {}  # code → (monthly, quarterly) files
     for b in roster:
         revise_month = campaign.months[min(1, len(campaign.months) - 1)] if b in revised["monthly"] else None
-        monthly += write_monthly(inbox, rng, b, apps[b.code], campaign, faults, revise_month)
+        months = write_monthly(inbox, rng, b, apps[b.code], campaign, faults, revise_month)
+        monthly += months
         revise_quarter = campaign.quarters[len(campaign.quarters) // 2] if b in revised["quarterly"] else None
-        write_quarterly(inbox, rng, b, apps[b.code], campaign, faults, revise_quarter)
+        reports[b.code] = (months, write_quarterly(inbox, rng, b, apps[b.code], campaign, faults, revise_quarter))
         write_recognition(inbox, rng, b, apps[b.code], campaign)
     write_unknown(inbox, rng, campaign)
     write_inspections(inbox, rng, roster, campaign)
@@ -860,5 +910,7 @@ def generate_demo(out: Path, branches: int, seed: int, campaign: Campaign) -> di
         copy = f"邮件附件/{Path(original).name}"
         inbox.copy(original, copy, MONTHLY, campaign.period_bounds(campaign.months[-1])[1])
         inbox.flag(f"与 {original} 内容完全相同的重复文件", copy)
-    write_readme(out, branches, seed, inbox.mistakes)
+    extras = [f"{b.school}用 Word 填写申报表（.docx）" for b in word]
+    extras += _archives(out, packers, reports, original if monthly else "")
+    write_readme(out, branches, seed, inbox.mistakes, extras)
     return {k.key: inbox.counts[k.key] for k in form_kinds(campaign) if inbox.counts[k.key]}

@@ -1,4 +1,8 @@
-"""Wire the layers together: inbox → read → assess → consolidate → write → outbox."""
+"""Wire the layers together: compute (inbox → read → assess → consolidate), then write (→ outbox).
+
+`compute` is the whole run without a single disk write; `write_outbox` only lays out what it computed.
+`pipeline check`, the templates command and the benchmark call `compute` or its parts.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,35 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.assess import Assessment, assess
+from pipeline.assess import Assessment, assess, with_warnings
 from pipeline.config import Campaign
 from pipeline.consolidate.results import Results, consolidate
-from pipeline.forms import form_kinds
+from pipeline.forms import FormKind, form_kinds
+from pipeline.model import Received
+from pipeline.parse.file import FileReader
 from pipeline.read.inbox import read_inbox
+from pipeline.validate.register import VALID
 from pipeline.write.assessment_sheets import write_assessment_sheets
-from pipeline.write.common import atomic_outbox
+from pipeline.write.documents import replace_documents, write_documents
 from pipeline.write.issues_report import write_issues
 from pipeline.write.ledger import write_ledger
 from pipeline.write.manifest import status_counts, write_manifest
 from pipeline.write.notices import write_notices
+from pipeline.write.outbox import atomic_outbox, check_outbox, claimed
+from pipeline.write.register import write_acceptance, write_register
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
 from pipeline.write.status_report import write_status_report
+
+Progress = Callable[[Iterator[Path]], Iterator[Path]]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Everything a run decides, before anything is written."""
+
+    assessment: Assessment
+    results: Results
 
 
 @dataclass(frozen=True)
@@ -31,25 +50,53 @@ class RunResult:
     extra_lines: tuple[str, ...] = ()
 
 
-def run(inbox: Path, outbox: Path, campaign: Campaign,
-        progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> RunResult:
+def read_all(inbox: Path, campaign: Campaign, progress: Progress = iter,
+             kinds: tuple[FormKind, ...] | None = None, jobs: int = 1) -> list[Received]:
+    """Every inbox file read once (the read and parse layers), in `jobs` worker processes."""
+    kinds = kinds or form_kinds(campaign)
+    return read_inbox(inbox, FileReader(kinds, campaign), progress, jobs, campaign.limits)
+
+
+def compute(inbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1) -> Computed:
+    """The whole run as values: no disk writes."""
     kinds = form_kinds(campaign)
-    received = read_inbox(inbox, kinds, campaign, progress)
-    assessment = assess(received, kinds, campaign)
+    assessment = assess(read_all(inbox, campaign, progress, kinds, jobs), kinds, campaign)
     results = consolidate(assessment, campaign)
-    roster_names = set(assessment.roster.branches["支部名称"])
-    with atomic_outbox(outbox) as staging:
+    # Warnings known only once scored (a 通过 against the shortlist's criteria) join the committee's files.
+    return Computed(with_warnings(assessment, results.recognition.warnings), results)
+
+
+def write_outbox(computed: Computed, outbox: Path, campaign: Campaign, inbox: Path | None = None,
+                 wait: float | None = None) -> int:
+    """Lay every output out in a staging folder and swap it in (write/outbox.py: refused when the outbox
+    is the inbox's or someone else's folder, locked, file by file); returns the number of notices."""
+    assessment, results = computed.assessment, computed.results
+    wait = campaign.limits.lock_wait_seconds if wait is None else wait
+    with atomic_outbox(outbox, inbox, wait) as staging:
         write_manifest(staging, assessment.manifest, campaign)
         write_issues(staging, assessment.issues, campaign)
-        notices = write_notices(staging, assessment.issues, assessment.manifest, roster_names, campaign)
+        notices = write_notices(staging, results.notices, campaign)
         write_ledger(staging, results.ledger, campaign)
         write_status_report(staging, results.matrices, results.rates, results.by_parent, results.chase,
                             results.not_applied, campaign)
         write_scorecard(staging, results.card, campaign)
-        write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches, campaign)
-        write_shortlist(staging, results.listed, results.missed, campaign)
+        write_assessment_sheets(staging, results.card, results.details, assessment.roster.branches,
+                                results.short_names, campaign)
+        write_shortlist(staging, results.listed, results.missed, results.quota, campaign)
+        write_acceptance(staging, results.recognition.acceptance, campaign)
+        write_register(staging, results.recognition, campaign)
+        write_documents(staging, results, campaign, results.passed)
+    return notices
+
+
+def run(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1,
+        wait: float | None = None) -> RunResult:
+    check_outbox(inbox, outbox)  # before reading anything: a wrong --outbox costs nothing
+    computed = compute(inbox, campaign, progress, jobs)
+    notices = write_outbox(computed, outbox, campaign, inbox, wait)
+    assessment = computed.assessment
     return RunResult(assessment, campaign.as_of.isoformat(), status_counts(assessment.manifest), notices,
-                     results_lines(results))
+                     results_lines(computed.results))
 
 
 def results_lines(results: Results) -> tuple[str, ...]:
@@ -61,4 +108,22 @@ def results_lines(results: Results) -> tuple[str, ...]:
         f"月检查、季度汇报合计：应报 {overall['应报']}，实报 {overall['实报']}，报送率 {rate}，按时率 {on_time}",
         f"需催报支部 {len(results.chase)} 个，未申报支部 {len(results.not_applied)} 个",
         f"参加考核支部 {len(results.card)} 个，表彰建议名单 {len(results.listed)} 个",
+        register_line(results),
     )
+
+
+def register_line(results: Results) -> str:
+    register = results.recognition.register
+    valid = sum(s == VALID for s in register["状态"])
+    if not results.decision_received:
+        return f"品牌认定名册 {len(register)} 条（有效 {valid} 条）；尚未收到审核验收结论，本次未新增认定"
+    return f"品牌认定名册 {len(register)} 条（有效 {valid} 条），本年度审核验收通过 {len(results.recognised)} 个"
+
+
+def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> list[Path]:
+    """`pipeline docs`: compute as the run does, then swap in a fresh outbox/公文/ only — for a clerk who edits
+    the templates or the [documents] wording; the drafts agree with a run's workbooks at the same as_of."""
+    check_outbox(inbox, outbox, whole=False)
+    results = compute(inbox, campaign, progress).results
+    with claimed(outbox, inbox, campaign.limits.lock_wait_seconds, whole=False):  # a run's lock; only 公文/ is ours
+        return replace_documents(outbox, results, campaign, results.passed)

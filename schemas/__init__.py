@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
 from types import ModuleType
 
 import pandera.pandas as pa
 
 from pipeline.forms import FormKind
-from schemas import application, inspection, monthly, quarterly, recognition, review, roster
 from schemas.checks import schema_for
 
-MODULES: dict[str, ModuleType] = {
-    "roster": roster, "apply_create": application, "apply_improve": application, "monthly": monthly,
-    "quarterly": quarterly, "recognition": recognition, "inspection": inspection, "review": review,
-}
+
+@cache
+def schema_module(name: str) -> ModuleType | None:
+    """The kind's own checks: `schemas/<FormKind.schema>.py` (FORM and TABLES); none when unnamed."""
+    return importlib.import_module(f"schemas.{name}") if name else None
 
 
 def schemas_for(kind: FormKind) -> dict[str, pa.DataFrameSchema]:
     """"" → the form block's schema; a table name → that table's schema."""
-    module = MODULES[kind.key]
-    out = {"": schema_for(kind.title, kind.fields, module.FORM)}
+    module = schema_module(kind.schema)
+    form, tables = (module.FORM, module.TABLES) if module else ({}, {})
+    out = {"": schema_for(kind.title, kind.fields, form)}
     for table in kind.tables:
-        out[table.name] = schema_for(f"{kind.title}·{table.name}", table.columns, module.TABLES.get(table.name))
+        out[table.name] = schema_for(f"{kind.title}·{table.name}", table.columns, tables.get(table.name))
     return out

@@ -1,6 +1,5 @@
-"""认定申请表; the link to the accepted application is checked in `pipeline.validate.rules`."""
+"""认定申请表; the link to the accepted application — including the brand name's length, warned here only
+when the brand is not the application's (which was warned already) — is checked in `pipeline.validate.rules`."""
 
-from schemas.checks import brand_length_check
-
-FORM = {"品牌名称": [brand_length_check]}
+FORM: dict = {}
 TABLES: dict = {}

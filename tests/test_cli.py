@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_file
+from pipeline.parse.file import read_file
 
 A = ("JN001", "江宁区东山小学党支部")
 
@@ -51,13 +51,15 @@ def test_templates_read_back_as_their_kind_with_branch_facts(tmp_path: Path):
     campaign = f.campaign()
     kinds = form_kinds(campaign)
     blanks = sorted(p.name for p in (out / "空白模板").iterdir())
-    assert blanks == sorted(f"{k.title}.xlsx" for k in kinds)
+    word = ("品牌创建申报表", "品牌完善申报表", "认定申请表")  # the notice's 附件 also come as Word forms
+    assert blanks == sorted([f"{k.title}.xlsx" for k in kinds] + [f"{t}.docx" for t in word])
     for path in (out / "空白模板").iterdir():
         received = read_file(path.name, path.read_bytes(), kinds, campaign)
-        assert received.submission is not None and f"{received.submission.kind.title}.xlsx" == path.name
-    filled = out / "各支部" / f"{A[0]}-{A[1]}" / "月检查表.xlsx"
-    sub = read_file("m.xlsx", filled.read_bytes(), kinds, campaign).submission
-    assert sub.value("支部名称") == A[1] and sub.value("支部编码") == A[0]
+        assert received.submission is not None and received.submission.kind.title == path.stem
+    for name in ("月检查表.xlsx", "品牌创建申报表.docx", "认定申请表.docx"):
+        filled = out / "各支部" / f"{A[0]}-{A[1]}" / name
+        sub = read_file(name, filled.read_bytes(), kinds, campaign).submission
+        assert sub.value("支部名称") == A[1] and sub.value("支部编码") == A[0], name
 
 
 def test_demo_writes_a_roster_and_forms(tmp_path: Path):
@@ -88,5 +90,6 @@ def test_cli_words_are_chinese(args):
 
     result = CliRunner().invoke(cli, args)
     words = set(re.findall(r"[A-Za-z]{4,}", result.output))
-    assert words <= {"pipeline", "bogus", "help", "xlsx", "inbox", "outbox", "branches", "demo", "check",
-                     "templates", "config", "campaign", "toml", "seed", "roster"}, words  # names of commands, options
+    assert words <= {"pipeline", "bogus", "help", "xlsx", "inbox", "outbox", "branches", "demo", "check", "docs",
+                     "templates", "config", "campaign", "toml", "seed", "roster",
+                     "jobs", "wait"}, words  # names of commands, options

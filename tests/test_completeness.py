@@ -10,7 +10,7 @@ import pytest
 from pipeline.assess import assess
 from pipeline.consolidate.results import consolidate
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_inbox
+from pipeline.run import read_all
 
 D = dt.date
 A, B = ("JN001", "江宁区东山小学党支部"), ("JN002", "秣陵中学党支部")
@@ -22,7 +22,7 @@ def results(box: Path, as_of: D):
     """One consolidation per (inbox, as_of), shared by the tests that read it (they only read)."""
     c = f.campaign(as_of)
     kinds = form_kinds(c)
-    return consolidate(assess(read_inbox(box, kinds, c), kinds, c), c)
+    return consolidate(assess(read_all(box, c, kinds=kinds), kinds, c), c)
 
 
 def cell(res, kind: str, code: str, period: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -30,9 +31,10 @@ def campaign() -> Campaign:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, campaign: Campaign) -> tuple[Path, dict[str, int]]:
-    """A 12-branch inbox: enough ordinary branches for every planted mistake to sit in its own branch."""
+    """A 16-branch inbox: enough ordinary branches for every planted mistake to sit in its own branch, and
+    for a Word application, a zipped school folder and a nested archive."""
     out = tmp_path_factory.mktemp("demo")
-    return out, generate_demo(out, 12, SEED, campaign)
+    return out, generate_demo(out, 16, SEED, campaign)
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -42,6 +44,24 @@ def _hashes(root: Path) -> dict[str, str]:
 
 def _workbooks(root: Path) -> list[Path]:
     return sorted(root.rglob("*.xlsx"))
+
+
+def _forms(root: Path) -> list[tuple[str, bytes]]:
+    """Every form the demo wrote, .xlsx and .docx, loose or inside its (possibly nested) archives."""
+    out: list[tuple[str, bytes]] = []
+
+    def visit(rel: str, data: bytes) -> None:
+        if rel.endswith((".xlsx", ".docx")):
+            out.append((rel, data))
+        elif rel.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data), metadata_encoding="cp936") as zf:
+                for info in zf.infolist():
+                    visit(f"{rel}/{info.filename}", zf.read(info))
+
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            visit(path.relative_to(root).as_posix(), path.read_bytes())
+    return out
 
 
 def _roster(root: Path) -> list[dict[str, object]]:
@@ -69,8 +89,9 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path, campaign: Campaign
 
 def test_counts_match_the_files_written(demo: tuple[Path, dict[str, int]], campaign: Campaign) -> None:
     root, counts = demo
-    assert sum(counts.values()) == len(_workbooks(root))
-    assert set(counts) == {k.key for k in form_kinds(campaign)}  # every kind is represented
+    assert sum(counts.values()) == len(_forms(root))
+    # every kind is represented; the committee's 审核验收 decision and register come with a later campaign
+    assert set(counts) == {k.key for k in form_kinds(campaign) if k.in_ledger}
     assert counts["roster"] == 1 and counts["review"] == 5
     readme = (root / "说明.txt").read_text(encoding="utf-8-sig")
     assert "样例数据" in readme and "pipeline demo" in readme
@@ -80,8 +101,16 @@ def test_every_workbook_carries_its_kind(demo: tuple[Path, dict[str, int]], camp
     root, counts = demo
     kinds = {k.key: k for k in form_kinds(campaign)}
     seen: Counter[str] = Counter()
-    for path in _workbooks(root):
-        book = CalamineWorkbook.from_path(str(path))
+    for path, data in _forms(root):
+        if path.endswith(".docx"):  # the kind sits in a custom document property
+            with zipfile.ZipFile(io.BytesIO(data)) as docx:
+                custom = docx.read("docProps/custom.xml").decode("utf-8")
+                body = docx.read("word/document.xml").decode("utf-8")
+            key = re.search(r'name="pinpai_kind"><vt:lpwstr>(\w+)<', custom).group(1)  # type: ignore[union-attr]
+            assert kinds[key].title in body and kinds[key].is_application, path
+            seen[key] += 1
+            continue
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         meta = book.get_sheet_by_name("_meta").to_python()
         key = meta[0][1]
         assert meta[0][0] == "kind" and meta[1] == ["title", kinds[key].title], path
@@ -92,10 +121,28 @@ def test_every_workbook_carries_its_kind(demo: tuple[Path, dict[str, int]], camp
     assert seen == Counter(counts)
 
 
+def test_word_forms_and_archives_as_branches_send_them(demo: tuple[Path, dict[str, int]]) -> None:
+    root = demo[0]
+    assert list(root.rglob("申报/*.docx"))
+    archives = sorted((root / "邮件附件").glob("*.zip"))
+    assert len(archives) == 2
+    flat, nested = archives if "打包" in archives[1].name else archives[::-1]
+    with zipfile.ZipFile(flat) as zf:  # Windows-style: GBK names, no UTF-8 flag
+        infos = zf.infolist()
+        assert infos and all(not i.flag_bits & 0x800 for i in infos)
+        names = [i.orig_filename.encode("cp437").decode("gbk") for i in infos]
+        assert all(n.endswith("月检查表.xlsx") or "月检查表（" in n for n in names), names
+    with zipfile.ZipFile(nested) as zf:
+        inner = [n for n in zf.namelist() if n.endswith(".zip")]
+        assert len(inner) == 1 and zipfile.is_zipfile(io.BytesIO(zf.read(inner[0])))
+    readme = (root / "说明.txt").read_text(encoding="utf-8-sig")
+    assert "Word" in readme and flat.name in readme and nested.name in readme
+
+
 def test_roster_rows_are_unique_and_plausible(demo: tuple[Path, dict[str, int]], campaign: Campaign) -> None:
     rows = _roster(demo[0])
-    assert len(rows) == 12
-    assert len({r["支部编码"] for r in rows}) == 12 and len({r["支部名称"] for r in rows}) == 12
+    assert len(rows) == 16
+    assert len({r["支部编码"] for r in rows}) == 16 and len({r["支部名称"] for r in rows}) == 16
     assert {r["支部类型"] for r in rows} <= {"支部", "联合支部", "总支"}
     assert all(3 <= r["党员人数"] <= 60 for r in rows)  # type: ignore[operator]
     assert sum(r["撤销日期"] != "" for r in rows) == 1
@@ -146,7 +193,7 @@ def test_resubmissions_and_byte_identical_copy(demo: tuple[Path, dict[str, int]]
         original = path.with_name(path.name.replace("（修改版）", ""))
         assert original.is_file()
         assert _form_value(path, "填报日期") > _form_value(original, "填报日期")  # type: ignore[operator]
-    copies = list((root / "邮件附件").iterdir())
+    copies = list((root / "邮件附件").glob("*.xlsx"))
     assert len(copies) == 1
     hashes = _hashes(root)
     assert list(hashes.values()).count(hashes[f"邮件附件/{copies[0].name}"]) == 2

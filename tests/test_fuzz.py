@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_file
+from pipeline.parse.file import read_file
 
 CAMPAIGN = campaign()
 KINDS = form_kinds(CAMPAIGN)

@@ -9,8 +9,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipeline.assess import assess
+from pipeline.config import load_campaign
 from pipeline.forms import form_kinds
-from pipeline.read.inbox import read_inbox
+from pipeline.run import read_all
 
 A, B, C = ("JN001", "江宁区东山小学党支部"), ("JN002", "秣陵中学党支部"), ("JN003", "汤山幼儿园党支部")
 D = dt.date
@@ -32,7 +33,7 @@ END = D(2014, 12, 31)
 def run(box: Path, as_of: D = END):
     c = f.campaign(as_of)
     kinds = form_kinds(c)
-    return assess(read_inbox(box, kinds, c), kinds, c)
+    return assess(read_all(box, c, kinds=kinds), kinds, c)
 
 
 def found(assessment, file: str, code: str):
@@ -65,10 +66,25 @@ def check(box: Path, path: Path, code: str, severity: str, field: str, value: ob
 
 # ---- branch matching -------------------------------------------------------------------------
 
-def test_code_wins_and_a_disagreeing_name_warns(box):
-    p = f.application(box, "JN001", "秣陵中学党支部")
-    a, rel, _ = check(box, p, "branch-code-name-mismatch", "警告", "支部名称", "秣陵中学党支部")
+def test_code_wins_and_a_misspelt_own_name_warns(box):
+    p = f.application(box, "JN001", "江宁区东山小党支部")
+    a, rel, _ = check(box, p, "branch-code-name-mismatch", "警告", "支部名称", "江宁区东山小党支部")
     assert next(r for r in a.manifest if r.文件 == rel).支部编码 == "JN001"
+    assert status(a, rel) == "受理"
+
+
+@pytest.mark.parametrize("written", ["秣陵中学党支部", "中共秣陵中学党支部"])
+def test_code_with_another_branchs_exact_name_is_an_error(box, written):
+    p = f.application(box, "JN001", written)
+    a, rel, issue = check(box, p, "branch-code-other-branch", "错误", "支部名称", written)
+    assert "江宁区东山小学党支部" in issue.message and "秣陵中学党支部" in issue.message
+    assert "哪个支部" in issue.fix
+    assert status(a, rel) == "退回"
+
+
+def test_code_with_another_branchs_alias_is_an_error(box):
+    p = f.application(box, "JN002", "东山小学支部")  # JN001's 别名
+    check(box, p, "branch-code-other-branch", "错误", "支部名称", "东山小学支部")
 
 
 @pytest.mark.parametrize("written", ["东山小学支部", "中共南京市江宁区东山小学党支部", " 江宁区东山小学 党支部 ",
@@ -86,11 +102,19 @@ def test_close_name_is_a_fuzzy_warning_naming_the_roster_entry(box):
     assert "江宁区东山小学党支部" in issue.message
 
 
-def test_unknown_name_is_an_error_listing_nearest(box):
-    p = f.application(box, "", "江宁区不存在职业学校党支部", file="a.xlsx")
-    a, rel, issue = check(box, p, "branch-unknown", "错误", "支部名称", "江宁区不存在职业学校党支部")
-    assert "江宁区东山小学党支部" in issue.fix or "秣陵中学党支部" in issue.fix
+def test_unknown_name_is_an_error_listing_only_near_names(box):
+    p = f.application(box, "", "江宁区东山实验中学党支部", file="a.xlsx")  # 75, 62 and 47 similar
+    a, rel, issue = check(box, p, "branch-unknown", "错误", "支部名称", "江宁区东山实验中学党支部")
+    assert issue.fix.endswith("最接近的名册名称：江宁区东山小学党支部、秣陵中学党支部")
+    assert "汤山幼儿园党支部" not in issue.fix  # below 60: no help
     assert status(a, rel) == "退回"
+
+
+def test_unknown_name_nothing_like_the_roster_asks_to_register_it(box):
+    p = f.application(box, "", "江宁区不存在职业学校党支部", file="a.xlsx")
+    _, _, issue = check(box, p, "branch-unknown", "错误", "支部名称", "江宁区不存在职业学校党支部")
+    assert "最接近" not in issue.fix
+    assert issue.fix.endswith("如为新成立或更名的支部，请先在支部名册中登记")
 
 
 # ---- application ------------------------------------------------------------------------------
@@ -162,10 +186,30 @@ def test_unparseable_date_is_an_error_naming_the_cell(box):
 
 # ---- monthly and quarterly --------------------------------------------------------------------
 
-def test_month_outside_campaign_is_an_error(box):
-    p = f.monthly(box, *A, "2014-12", filed=D(2014, 12, 28))
-    a, rel, _ = check(box, p, "period-not-configured", "错误", "检查月份", "2014-12")
+@pytest.mark.parametrize(("month", "filed"), [("2014-12", D(2014, 12, 28)), ("2014-04", D(2014, 4, 28))])
+def test_month_outside_campaign_needs_no_report(box, month, filed):
+    p = f.monthly(box, *A, month, filed=filed)
+    a, rel, issue = check(box, p, "period-outside-campaign", "错误", "检查月份", month)
+    assert issue.fix == f"{month} 不在报送期间（2014-05 至 2014-11），本表无需报送；如月份填错，请改正后重报"
     assert status(a, rel) == "退回"
+
+
+def test_quarter_outside_campaign_needs_no_report(box):
+    p = f.quarterly(box, *A, "2014Q1")
+    _, _, issue = check(box, p, "period-outside-campaign", "错误", "季度", "2014Q1")
+    assert issue.fix == "2014Q1 不在报送期间（2014Q2 至 2014Q4），本表无需报送；如季度填错，请改正后重报"
+
+
+def test_gap_inside_the_campaign_is_still_asked_to_be_corrected(box, tmp_path):
+    cfg = tmp_path / "gap.toml"
+    cfg.write_text(f.CONFIG.read_text(encoding="utf-8").replace('["2014Q2", "2014Q3", "2014Q4"]',
+                                                                '["2014Q2", "2014Q4"]'), encoding="utf-8")
+    c = load_campaign(cfg, today=END, as_of=END)
+    p = f.quarterly(box, *A, "2014Q3")
+    kinds = form_kinds(c)
+    a = assess(read_all(box, c, kinds=kinds), kinds, c)
+    issue = found(a, p.relative_to(box).as_posix(), "period-not-configured")
+    assert issue.fix == "本年度报送期间为 2014Q2、2014Q4，请改正"
 
 
 def test_activity_outside_its_month_warns(box):

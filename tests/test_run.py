@@ -126,10 +126,14 @@ def test_two_runs_are_byte_identical_and_inbox_untouched(ran, tmp_path: Path):
 
 def test_rerun_replaces_outbox_contents(inbox: Path, tmp_path: Path):
     out = tmp_path / "outbox"
-    out.mkdir()
-    (out / "旧文件.xlsx").write_bytes(b"old")
     assert f.run_cli(inbox, out)[0] == 0
-    assert not (out / "旧文件.xlsx").exists()
+    notice = out / "退回通知" / "秣陵中学党支部.xlsx"
+    assert notice.exists()
+    (inbox / "月检查" / "错月份.xlsx").unlink()  # the only file sent back: its notice is no longer due
+    (out / "工作笔记.docx").write_bytes(b"the clerk's own file")
+    assert f.run_cli(inbox, out)[0] == 0
+    assert not notice.exists()  # an output of the previous run that this run does not write
+    assert (out / "工作笔记.docx").read_bytes() == b"the clerk's own file"  # never ours to delete
     assert (out / "收件清单.xlsx").exists()
 
 

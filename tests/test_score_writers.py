@@ -9,6 +9,8 @@ import pytest
 
 from pipeline.consolidate.ledger import SHEETS
 from pipeline.consolidate.scoring import Inputs, scorecard
+from pipeline.consolidate.shortlist import quota_of
+from pipeline.names import strip_prefixes
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
@@ -45,11 +47,17 @@ def shortlist_frames(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return listed, missed
 
 
+def short_names(card: pd.DataFrame) -> dict[str, str]:
+    pairs = zip(card["支部编码"], card["支部名称"], strict=True)
+    return {code: strip_prefixes(name, C.prefixes) for code, name in pairs}
+
+
 def write_all(out, card, details, branches):
     out.mkdir(parents=True, exist_ok=True)
     write_scorecard(out, card, C)
-    write_assessment_sheets(out, card, details, branches, C)
-    write_shortlist(out, *shortlist_frames(card), C)
+    write_assessment_sheets(out, card, details, branches, short_names(card), C)
+    listed, missed = shortlist_frames(card)
+    write_shortlist(out, listed, missed, quota_of(listed, missed, C), C)
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +144,7 @@ def test_sheet_names_unique_when_shortened_alike(tmp_path):
     card, details, branches = frames()
     twin = NAMES[0][:-12] + "东区" + NAMES[0][-12:]  # same head and same tail as NAMES[0] once shortened
     card.loc[1, "支部名称"] = twin
-    write_assessment_sheets(tmp_path, card, details, branches, C)
+    write_assessment_sheets(tmp_path, card, details, branches, short_names(card), C)
     names = openpyxl.load_workbook(tmp_path / "年度考核表.xlsx").sheetnames
     assert len(set(names)) == len(names) == len(NAMES) + 1
     assert names[2] == names[1][:28] + "(2)"
@@ -242,9 +250,10 @@ def test_empty_frames_still_have_headers(tmp_path):
     card, details = scorecard([], {}, Inputs(empty, rates), C)
     branches = pd.DataFrame(columns=list(f.branch("x", "y"))).set_index("支部编码", drop=False)
     write_scorecard(tmp_path, card, C)
-    write_assessment_sheets(tmp_path, card, details, branches, C)
-    write_shortlist(tmp_path, pd.DataFrame(columns=["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]),
-                    pd.DataFrame(columns=["支部编码", "支部名称", "总分", "原因"]), C)
+    write_assessment_sheets(tmp_path, card, details, branches, {}, C)
+    listed = pd.DataFrame(columns=["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"])
+    missed = pd.DataFrame(columns=["支部编码", "支部名称", "总分", "原因"])
+    write_shortlist(tmp_path, listed, missed, quota_of(listed, missed, C), C)
     # an empty table is its header alone: no data rows, no placeholder row
     ws = openpyxl.load_workbook(tmp_path / "积分卡.xlsx")["积分卡"]
     check_table(ws, CARD, 0)
@@ -264,7 +273,7 @@ def test_empty_frames_still_have_headers(tmp_path):
 
 def test_missing_roster_row_and_details_do_not_break(tmp_path):
     card, details, branches = frames()
-    write_assessment_sheets(tmp_path, card, details.iloc[0:0], branches.iloc[0:0], C)
+    write_assessment_sheets(tmp_path, card, details.iloc[0:0], branches.iloc[0:0], short_names(card), C)
     book = openpyxl.load_workbook(tmp_path / "年度考核表.xlsx")
     ws = book[book.sheetnames[1]]
     values = [c.value for r in ws.iter_rows() for c in r if c.value is not None]

@@ -163,14 +163,17 @@ def test_date(raw):
 
 
 def test_date_error_message():
-    assert parse_date("abc") == Parsed(None, "无法识别的日期“abc”，请填写为 2014-05-03 这样的日期")
+    assert parse_date("abc", 2014) == Parsed(None, "无法识别的日期“abc”，请填写为 2014-05-03 这样的日期")
+    assert parse_date("abc", 2016) == Parsed(None, "无法识别的日期“abc”，请填写为 2016-05-03 这样的日期")
+    assert parse_date("abc") == Parsed(None, "无法识别的日期“abc”，请按“年-月-日”填写完整的日期（四位年份）")
 
 
 @pytest.mark.parametrize("raw", [
     "2014-02-30", "2014年2月30日", "20140230", 20140230, "2014-13-01", "2014-00-10",
 ])
 def test_date_invalid(raw):
-    bad(parse_date, raw, "不存在", "2014-05-03")
+    bad(parse_date, raw, "不存在", "年-月-日")
+    bad(lambda r: parse_date(r, 2014), raw, "不存在", "2014-05-03")
 
 
 @pytest.mark.parametrize("raw", [
@@ -178,7 +181,7 @@ def test_date_invalid(raw):
     True, dt.time(10, 30), float("nan"), float("inf"),
 ])
 def test_date_unreadable(raw):
-    bad(parse_date, raw, "无法识别的日期", "2014-05-03")
+    bad(lambda r: parse_date(r, 2014), raw, "无法识别的日期", "2014-05-03")
 
 
 # ---- months -----------------------------------------------------------------------------------------

@@ -13,10 +13,13 @@ import pandas as pd
 
 from pipeline.assess import Assessment
 from pipeline.config import Campaign
+from pipeline.forms import PERIODIC_KINDS
 from pipeline.validate.branches import Roster
 
 ON_TIME, LATE, RETURNED, MISSING, NOT_DUE, NOT_EXPECTED = "按时", "逾期", "退回", "缺报", "未到期", "—"
-REPORT_TYPES = {"monthly": "月检查", "quarterly": "季度汇报"}
+UNOPENED = "已收到但无法打开"  # a 缺报 cell for which a file came that could not be opened
+REPORT_TYPES = {k.key: k.report_type or k.title for k in PERIODIC_KINDS}  # key → name in 报送情况
+_PERIODS = {k.key: k.periods for k in PERIODIC_KINDS}
 RATE_COLUMNS = ("应报", "实报", "按时", "报送率", "按时率")
 
 
@@ -39,7 +42,7 @@ def reports_of(assessment: Assessment) -> list[Report]:
 
 
 def periods_of(kind: str, campaign: Campaign) -> tuple[str, ...]:
-    return campaign.months if kind == "monthly" else campaign.quarters
+    return campaign.periods_of(_PERIODS[kind])
 
 
 def expected(roster: Roster, code: str, period: str, campaign: Campaign) -> bool:
@@ -130,16 +133,24 @@ def active_codes(roster: Roster, campaign: Campaign) -> list[str]:
     return [c for c in roster.branches.index if roster.active_on(c, campaign.as_of)]
 
 
-def chase_list(roster: Roster, matrices: dict[str, pd.DataFrame], campaign: Campaign) -> pd.DataFrame:
-    """Every active branch owing anything: each 缺报 and 退回 cell, grouped by 上级组织."""
+def unopened_cells(assessment: Assessment) -> set[tuple[str, str, str]]:
+    """(支部编码, kind, period) of every file that could not be opened but whose name tells all three."""
+    return {(g.code, g.kind, g.period) for g in assessment.unopened.values() if g.code and g.kind and g.period}
+
+
+def chase_list(roster: Roster, matrices: dict[str, pd.DataFrame], campaign: Campaign,
+               unopened: set[tuple[str, str, str]] | None = None) -> pd.DataFrame:
+    """Every active branch owing anything: each 缺报 and 退回 cell, grouped by 上级组织. A 缺报 cell for
+    which an unopenable file came says so (it still counts as not received)."""
     active = set(active_codes(roster, campaign))
     owed: dict[str, list[str]] = {}
     for kind, matrix in matrices.items():
         for period in periods_of(kind, campaign):
             for code, status in zip(matrix["支部编码"], matrix[period], strict=True):
                 if code in active and status in (MISSING, RETURNED):
-                    label = f"{period} {REPORT_TYPES[kind]}" + ("（退回）" if status == RETURNED else "")
-                    owed.setdefault(code, []).append(label)
+                    note = "（退回）" if status == RETURNED else (
+                        f"（{UNOPENED}）" if (code, kind, period) in (unopened or set()) else "")
+                    owed.setdefault(code, []).append(f"{period} {REPORT_TYPES[kind]}{note}")
     b = roster.branches
     rows = [{"支部编码": code, "支部名称": b.at[code, "支部名称"], "上级组织": b.at[code, "上级组织"],
              "缺报项": "、".join(items), "缺报数": len(items), "联系人": b.at[code, "联系人"],
@@ -153,6 +164,8 @@ def not_applied(roster: Roster, assessment: Assessment, campaign: Campaign) -> p
     """Active branches with no accepted application."""
     applied = {f.code for f in assessment.accepted.get("application", ())}
     sent_back = {f.code for f in assessment.rejected if f.sub.kind.is_application}
+    applications = {k.key for k in assessment.kinds if k.is_application}
+    unopened = {g.code for g in assessment.unopened.values() if g.kind in applications}
     b = roster.branches
     rows = []
     for code in active_codes(roster, campaign):
@@ -160,6 +173,7 @@ def not_applied(roster: Roster, assessment: Assessment, campaign: Campaign) -> p
             continue
         deadline = campaign.application_deadline_for(roster.founded(code))
         state = "申报表已退回，待重新报送" if code in sent_back else (
+            f"申报表{UNOPENED}，待重新报送" if code in unopened else
             "未收到申报表" if deadline <= campaign.as_of else f"未收到申报表（截止日 {deadline} 未到）")
         rows.append({"支部编码": code, "支部名称": b.at[code, "支部名称"], "上级组织": b.at[code, "上级组织"],
                      "情况": state, "申报截止日": deadline, "联系人": b.at[code, "联系人"],

@@ -11,45 +11,65 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from pipeline.assess import CODE, NAME, Assessment, Filed
-from pipeline.forms import APPLY_CREATE, APPLY_IMPROVE, INSPECTION, MONTHLY, QUARTERLY, RECOGNITION
+from pipeline.assess import Assessment, Filed
+from pipeline.forms import BY_ROW, FormKind, TableSpec
+from pipeline.model import CODE, NAME
 from pipeline.parse.forms import CELLS
 
 KEYS = ("支部编码", "支部名称", "来源文件")
+APPLICATION_TYPE = "申报类型"
+# The sheets of 汇总台账 fixed by SPEC §8, in the order the kinds produce them.
 SHEETS = ("申报", "任务分解", "月检查", "活动记录", "任务进度", "季度汇报", "宣传报道", "认定申请", "督查记录",
           "评审评分")
-APPLICATION_TYPE = {"apply_create": "创建", "apply_improve": "完善"}
 
 
-def ledger_frames(assessment: Assessment, review_labels: tuple[str, ...],
-                  as_of: dt.date) -> dict[str, pd.DataFrame]:
+def ledger_frames(assessment: Assessment, kinds: tuple[FormKind, ...], as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """One frame per 汇总台账 sheet, in the kinds' order: each kind's form block (kinds sharing a
+    sheet, such as 创建 and 完善, share its columns), then its tables."""
     acc = assessment.accepted
-    apps = acc.get("application", ())
-    monthly, quarterly = acc.get("monthly", ()), acc.get("quarterly", ())
-    application_labels = _union(APPLY_CREATE.labels, APPLY_IMPROVE.labels)
-    frames = {
-        "申报": _forms(apps, ("申报类型", *application_labels), extra=_application_extra),
-        "任务分解": _tables(apps, "任务分解", ()),
-        "月检查": _forms(monthly, MONTHLY.labels),
-        "活动记录": _tables(monthly, "活动记录", ("检查月份",)),
-        "任务进度": _tables(monthly, "任务进度", ("检查月份",)),
-        "季度汇报": _forms(quarterly, QUARTERLY.labels),
-        "宣传报道": _tables(quarterly, "宣传报道", ("季度",)),
-        "认定申请": _forms(acc.get("recognition", ()), RECOGNITION.labels),
-        "督查记录": _inspected_by(_row_tables(acc.get("inspection", ()), "督查记录", INSPECTION.tables[0].labels, ()),
-                              as_of),
-        "评审评分": _row_tables(acc.get("review", ()), "评审评分", ("支部名称", "支部编码", *review_labels, "备注"),
-                            ("评审人", "评审日期")),
-    }
-    return {name: frames[name] for name in SHEETS}
+    frames: dict[str, pd.DataFrame] = {}
+    for kind in kinds:
+        if kind.master:
+            continue
+        filed = acc.get(kind.supersede_group, ())
+        if kind.ledger_sheet and kind.ledger_sheet not in frames:
+            sharing = [k for k in kinds if k.ledger_sheet == kind.ledger_sheet]
+            labels = _union(*(k.labels for k in sharing))
+            typed = any(k.is_application for k in sharing)
+            frames[kind.ledger_sheet] = _forms(filed, (APPLICATION_TYPE, *labels) if typed else labels,
+                                               extra=_application_extra if typed else None)
+        for spec in kind.tables:
+            if spec.name in frames:
+                continue
+            if kind.branch_per_row:
+                frame = _row_tables(filed, spec, kind.carried)
+                frame = _happened_by(frame, kind.row_date, as_of) if kind.row_date else frame
+                if kind.supersedes == BY_ROW and kind.row_date:
+                    frame = _latest_per_branch(frame, kind.row_date, {f.file: f.mtime for f in filed})
+                frames[spec.name] = frame
+            else:
+                frames[spec.name] = _tables(filed, spec, kind.carried)
+    return frames
 
 
-def _inspected_by(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """An inspection dated after as_of had not happened yet at that date."""
+def _happened_by(frame: pd.DataFrame, label: str, as_of: dt.date) -> pd.DataFrame:
+    """A row dated after as_of (an inspection) had not happened yet at that date."""
     if frame.empty:
         return frame
-    keep = frame["督查日期"].map(lambda d: not isinstance(d, dt.date) or d <= as_of)
+    keep = frame[label].map(lambda d: not isinstance(d, dt.date) or d <= as_of)
     return frame[keep].reset_index(drop=True)
+
+
+def _latest_per_branch(frame: pd.DataFrame, label: str, mtimes: dict[str, float]) -> pd.DataFrame:
+    """Per branch the row with the latest date wins (SPEC §12: decisions supersede by 验收日期); ties go
+    to the later-modified file, then to the path that sorts last, then to the lower row."""
+    if frame.empty:
+        return frame
+    dates, files = frame[label].tolist(), frame["来源文件"].tolist()
+    order = sorted(range(len(frame)), key=lambda n: (dates[n] if isinstance(dates[n], dt.date) else dt.date.min,
+                                                     mtimes.get(files[n], 0.0), files[n], n))
+    latest = {frame["支部编码"].iat[n]: n for n in order}
+    return frame.iloc[sorted(latest.values())].reset_index(drop=True)
 
 
 def _union(*labels: tuple[str, ...]) -> tuple[str, ...]:
@@ -60,7 +80,7 @@ def _union(*labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _application_extra(f: Filed) -> dict[str, object]:
-    return {"申报类型": APPLICATION_TYPE[f.sub.kind.key], "警告数": f.warnings,
+    return {APPLICATION_TYPE: f.sub.kind.application_type, "警告数": f.warnings,
             "逾期申报": "late-application" in f.codes}
 
 
@@ -81,29 +101,27 @@ def _forms(filed: tuple[Filed, ...], labels: tuple[str, ...],
     return _ordered(frame, columns)
 
 
-def _tables(filed: tuple[Filed, ...], table: str, carried: tuple[str, ...]) -> pd.DataFrame:
+def _tables(filed: tuple[Filed, ...], spec: TableSpec, carried: tuple[str, ...]) -> pd.DataFrame:
     records = []
     for f in filed:
-        frame = f.sub.tables.get(table)
+        frame = f.sub.tables.get(spec.name)
         if frame is None or frame.empty:
             continue
         fixed = {**_key(f), **{label: f.sub.value(label) for label in carried}}
         records += [{**fixed, **row} for row in _records(frame)]
-    spec = next(t for k in (APPLY_CREATE, MONTHLY, QUARTERLY) for t in k.tables if t.name == table)
     return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *spec.labels])
 
 
-def _row_tables(filed: tuple[Filed, ...], table: str, labels: tuple[str, ...],
-                carried: tuple[str, ...]) -> pd.DataFrame:
+def _row_tables(filed: tuple[Filed, ...], spec: TableSpec, carried: tuple[str, ...]) -> pd.DataFrame:
     """Committee files name the branch per row; rows that matched no branch are left out."""
     records = []
     for f in filed:
         fixed = {"来源文件": f.file, **{c: f.sub.value(c) for c in carried}}
-        for row in _records(f.sub.tables[table]):
+        for row in _records(f.sub.tables[spec.name]):
             code, name = row.pop(f"_{CODE}"), row.pop(f"_{NAME}")
             if code is not None:
                 records.append({**row, **fixed, "支部编码": code, "支部名称": name})
-    return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *labels])
+    return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *spec.labels])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:

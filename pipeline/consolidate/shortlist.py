@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -14,6 +15,26 @@ from pipeline.rubric import Inputs, report_rate
 def quota(active: int, share: float) -> int:
     """30% of active branches, rounded down, at least one."""
     return max(1, math.floor(active * share + 1e-9))
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The shortlist's arithmetic, as the 说明 tells it: active branches, share, seats, ties at the cut."""
+
+    active: int
+    share: float
+    seats: int
+    listed: int
+
+    @property
+    def tie_at_cut(self) -> bool:
+        return self.listed > self.seats
+
+
+def quota_of(listed: pd.DataFrame, missed: pd.DataFrame, campaign: Campaign) -> Quota:
+    active = len(listed) + len(missed)
+    share = campaign.shortlist.quota_share
+    return Quota(active, share, quota(active, share) if active else 0, len(listed))
 
 
 def missing_quarters(code: str, quarterly: pd.DataFrame, campaign: Campaign) -> list[str]:

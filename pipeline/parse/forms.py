@@ -12,7 +12,7 @@ from pipeline.config import Campaign
 from pipeline.forms import FieldSpec, FormKind, TableSpec
 from pipeline.issues import Issue, issue
 from pipeline.parse import values as v
-from pipeline.read.blocks import Cell, RawForm, RawTable, a1
+from pipeline.read.blocks import Cell, RawForm, RawTable
 
 CELLS = "_cells"  # object column: label -> Cell, so any later check can name its cell
 FILE = "_file"
@@ -64,7 +64,7 @@ def parser_for(spec: FieldSpec, campaign: Campaign) -> Callable[[object], v.Pars
     return {
         "text": v.parse_text, "enum": lambda raw: option_of(raw, spec.options), "code": v.parse_code,
         "int": v.parse_int,
-        "number": v.parse_number, "date": v.parse_date, "percent": v.parse_percent,
+        "number": v.parse_number, "date": lambda raw: v.parse_date(raw, year), "percent": v.parse_percent,
         "phone": v.parse_phone,
         "month": lambda raw: v.parse_month(raw, year, months),
         "quarter": lambda raw: v.parse_quarter(raw, year),
@@ -94,9 +94,8 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
         if table is None and spec.min_rows:
             columns = "、".join(spec.required_labels)
             issues.append(issue("table-missing", file, spec.sheet, "", spec.name, columns=columns))
-        elif table is not None and len(table.rows) < spec.min_rows:
-            first = a1(table.header_row, min(table.columns.values()))  # the first cell under the header
-            issues.append(issue("table-empty", file, table.sheet, first, spec.name))
+        elif table is not None and len(_filled(spec, table)) < spec.min_rows:
+            issues.append(issue("table-empty", file, table.sheet, table.first_ref, spec.name))
         tables[spec.name] = _table_frame(spec, table, file, campaign, issues, unparsed)
     return Submission(file, kind, record, cells, tables, tuple(issues), frozenset(unparsed))
 
@@ -114,12 +113,21 @@ def _typed(spec: FieldSpec, cell: Cell, file: str, campaign: Campaign, issues: l
     return result.value
 
 
+def _filled(spec: TableSpec, table: RawTable) -> tuple[tuple[int, dict[str, Cell]], ...]:
+    """The table's rows without the pre-filled ones nobody has filled in yet (`unfilled_when_empty`)."""
+    if not spec.unfilled_when_empty:
+        return table.rows
+    return tuple((n, cells) for n, cells in table.rows
+                 if not all(cells.get(label) is None or v.is_blank(cells[label].value)
+                            for label in spec.unfilled_when_empty))
+
+
 def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: Campaign,
                  issues: list[Issue], unparsed: set[tuple[str, int, str]]) -> pd.DataFrame:
     columns = [*spec.labels, *(table.extras if table else ())]
     rows: list[dict[str, object]] = []
     index: list[int] = []
-    for row_no, cells in table.rows if table else ():
+    for row_no, cells in _filled(spec, table) if table else ():
         row: dict[str, object] = {}
         for col in spec.columns:
             cell = cells.get(col.label)
@@ -132,5 +140,4 @@ def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: C
         index.append(row_no)
     frame = pd.DataFrame(rows, columns=[*columns, CELLS], index=pd.Index(index, name=ROW), dtype=object)
     frame.attrs["sheet"] = table.sheet if table else spec.sheet
-    frame.attrs["columns_found"] = tuple(table.columns) if table else ()
     return frame

@@ -27,14 +27,34 @@ class Parsed:
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 10_000, 80_000
 
-_DATE_HINT = "请填写为 2014-05-03 这样的日期"
-_MONTH_HINT = "请填写为 2014-05 这样的年月"
-_QUARTER_HINT = "请填写为 2014Q2 或 2014年第二季度 这样的季度"
 _INT_HINT = "请填写整数，如 35"
 _NUMBER_HINT = "请填写数字，如 8.5"
 _PERCENT_HINT = "请填写为 80% 这样的百分比"
-_DUE_HINT = "请填写为 2014-05 这样的年月或 2014-05-20 这样的日期"
 _PHONE_WARNING = "联系电话“{}”格式不对，请填写 11 位手机号或带区号的固定电话"
+
+
+
+# What to write instead: the examples use the campaign's own year when the parser knows it.
+def _date_hint(year: int | None) -> str:
+    return f"请填写为 {year}-05-03 这样的日期" if year else "请按“年-月-日”填写完整的日期（四位年份）"
+
+
+def _month_hint(year: int) -> str:
+    return f"请填写为 {year}-05 这样的年月"
+
+
+def _quarter_hint(year: int) -> str:
+    return f"请填写为 {year}Q2 或 {year}年第二季度 这样的季度"
+
+
+def _due_hint(year: int) -> str:
+    return f"请填写为 {year}-05 这样的年月或 {year}-05-20 这样的日期"
+
+
+def _hinted(p: Parsed | None, hint: str) -> Parsed | None:
+    """An error found deep inside a reader (a day that does not exist) gets the caller's hint."""
+    return Parsed(None, f"{p.error}，{hint}") if p is not None and p.error else p
+
 
 _CN = "一二三四五六七八九十"
 _CN_DIGITS = {c: i for i, c in enumerate(_CN[:-1], start=1)}
@@ -133,13 +153,13 @@ def _date(y: int, m: int, d: int, shown: str) -> Parsed:
     try:
         return Parsed(dt.date(y, m, d))
     except ValueError:
-        return Parsed(None, f"日期“{shown}”不存在，{_DATE_HINT}")
+        return Parsed(None, f"日期“{shown}”不存在")
 
 
 def _month(y: int, m: int, shown: str) -> Parsed:
     if 1 <= m <= 12:
         return Parsed(f"{y:04d}-{m:02d}")
-    return Parsed(None, f"月份“{shown}”不对，月份应在 1 到 12 之间，{_MONTH_HINT}")
+    return Parsed(None, f"月份“{shown}”不对，月份应在 1 到 12 之间")
 
 
 # ---- date / month readers: each returns None when the input is not of its shape ---------------------
@@ -151,6 +171,11 @@ def _date_from_text(s: str, shown: str, year: int | None = None) -> Parsed | Non
     if year is not None and (m := _MD.fullmatch(s)):
         return _date(year, int(m[1]), int(m[2]), shown)
     return None
+
+
+def date_range() -> tuple[dt.date, dt.date]:
+    """The first and last day an Excel date cell may hold and still be read as a date (templates validate it)."""
+    return _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MIN), _EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MAX)
 
 
 def _date_from_number(x: float, shown: str) -> Parsed | None:
@@ -249,7 +274,8 @@ def parse_number(raw: object) -> Parsed:
     return Parsed(None, f"无法识别的数字“{_shown(raw)}”，{_NUMBER_HINT}") if x is None else Parsed(x)
 
 
-def parse_date(raw: object) -> Parsed:
+def parse_date(raw: object, year: int | None = None) -> Parsed:
+    """-> datetime.date; `year` (the campaign's) only shapes the example in the message."""
     if is_blank(raw):
         return Parsed(None)
     shown = _shown(raw)
@@ -262,7 +288,7 @@ def parse_date(raw: object) -> Parsed:
     else:
         x = _cell_float(raw)
         p = None if x is None else _date_from_number(x, shown)
-    return p or Parsed(None, f"无法识别的日期“{shown}”，{_DATE_HINT}")
+    return _hinted(p, _date_hint(year)) or Parsed(None, f"无法识别的日期“{shown}”，{_date_hint(year)}")
 
 
 def parse_month(raw: object, year: int, months: tuple[str, ...]) -> Parsed:
@@ -276,7 +302,8 @@ def parse_month(raw: object, year: int, months: tuple[str, ...]) -> Parsed:
     else:
         p = _cell_period(raw, year, months, shown)
     if p is None:
-        return Parsed(None, f"无法识别的月份“{shown}”，{_MONTH_HINT}")
+        return Parsed(None, f"无法识别的月份“{shown}”，{_month_hint(year)}")
+    p = _hinted(p, _month_hint(year)) or p
     if isinstance(p.value, dt.date):  # a full date stands for its month
         return Parsed(f"{p.value.year:04d}-{p.value.month:02d}")
     return p
@@ -287,7 +314,7 @@ def parse_quarter(raw: object, year: int) -> Parsed:
     if is_blank(raw):
         return Parsed(None)
     shown = _shown(raw)
-    error = Parsed(None, f"无法识别的季度“{shown}”，{_QUARTER_HINT}")
+    error = Parsed(None, f"无法识别的季度“{shown}”，{_quarter_hint(year)}")
     if isinstance(raw, dt.date):
         return Parsed(f"{raw.year}Q{(raw.month - 1) // 3 + 1}")
     if isinstance(raw, str):
@@ -302,7 +329,7 @@ def parse_quarter(raw: object, year: int) -> Parsed:
             return error
         y, q = year, int(x)
     if not 1 <= q <= 4:
-        return Parsed(None, f"季度“{shown}”不对，季度应为 1 到 4，{_QUARTER_HINT}")
+        return Parsed(None, f"季度“{shown}”不对，季度应为 1 到 4，{_quarter_hint(year)}")
     return Parsed(f"{y}Q{q}")
 
 
@@ -356,4 +383,4 @@ def parse_due(raw: object, year: int, months: tuple[str, ...]) -> Parsed:
         )
     else:
         p = _cell_period(raw, year, months, shown)
-    return p or Parsed(None, f"无法识别的截止时间“{shown}”，{_DUE_HINT}")
+    return _hinted(p, _due_hint(year)) or Parsed(None, f"无法识别的截止时间“{shown}”，{_due_hint(year)}")

@@ -34,6 +34,7 @@ class RawTable:
     columns: dict[str, int]  # known label -> 0-based column
     extras: dict[str, int]  # unknown header text -> 0-based column
     rows: tuple[tuple[int, dict[str, Cell]], ...]  # (Excel row, label -> cell), extras included
+    first_ref: str = ""  # the first cell under the header, named the grid's way (A3, 表格2 第2行第1列)
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,6 @@ class RawForm:
     kind: FormKind
     fields: dict[str, Cell]  # label -> value cell (empty value when the label has nothing beside it)
     tables: dict[str, RawTable | None] = field(default_factory=dict)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based row and column → an A1 reference."""
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 def cell_text(value: object) -> str:
@@ -83,16 +75,17 @@ def _by_title(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | N
 
 def _by_sheet_name(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:
     names = {normalise_label(s.name) for s in visible}
-    for kind in kinds:
-        own = {kind.sheet} if kind.sheet else {t.sheet for t in kind.tables}
-        if own & names and kind.key not in ("apply_create", "apply_improve"):
+    found = [k for k in kinds if k.own_sheets & names]
+    sharing = {k.key: [o for o in kinds if o is not k and o.own_sheets & k.own_sheets] for k in found}
+    unique = [k for k in found if not sharing[k.key]]
+    if unique or not found:
+        return unique[0] if unique else None
+    # Kinds sharing their sheets (创建 and 完善) are told apart by the labels only one of them asks for.
+    distinct = {k.key: set(k.labels) - {label for o in sharing[k.key] for label in o.labels} for k in found}
+    for kind in found:
+        if distinct[kind.key] and _has_label(visible, tuple(distinct[kind.key])):
             return kind
-    if {"申报表", "任务分解表"} & names:
-        # 完善 and 创建 share their sheets; only the improve form asks for 已有基础.
-        improve = next(k for k in kinds if k.key == "apply_improve")
-        create = next(k for k in kinds if k.key == "apply_create")
-        return improve if _has_label(visible, ("已有基础", "完善重点")) else create
-    return None
+    return next((k for k in found if not distinct[k.key]), found[0])
 
 
 def _by_table_header(visible: list[Sheet], kinds: tuple[FormKind, ...]) -> FormKind | None:
@@ -135,8 +128,8 @@ def _find_fields(sheets: list[Sheet], kind: FormKind,
                     continue
                 if not inline:
                     found[label] = _value_right_of(sheet, r, c, wanted)
-                elif not any(cell.sheet == sheet.name and cell.ref == a1(r, c) for cell in found.values()):
-                    found[label] = Cell(rest, sheet.name, a1(r, c))
+                elif not any(cell.sheet == sheet.name and cell.ref == sheet.ref(r, c) for cell in found.values()):
+                    found[label] = Cell(rest, sheet.name, sheet.ref(r, c))
             if len(found) == len(wanted):
                 return found
     return found
@@ -172,8 +165,8 @@ def _value_right_of(sheet: Sheet, r: int, c: int, labels: set[str]) -> Cell:
             continue
         if isinstance(value, str) and _label_in(value, labels)[0]:
             break  # the next label: this one was left empty
-        return Cell(value, sheet.name, a1(r, cc))
-    return Cell("", sheet.name, a1(r, c + 1))
+        return Cell(value, sheet.name, sheet.ref(r, cc))
+    return Cell("", sheet.name, sheet.ref(r, c + 1))
 
 
 def _find_table(sheets: list[Sheet], spec: TableSpec, kind: FormKind) -> RawTable | None:
@@ -207,21 +200,27 @@ def _table_rows(sheet: Sheet, header: int, columns: dict[str, int], spec: TableS
             break
         if _starts_other_block(sheet, r, spec, kind):
             break
-        cells = {label: Cell(sheet.value(r, c), sheet.name, a1(r, c))
+        cells = {label: Cell(sheet.value(r, c), sheet.name, sheet.ref(r, c))
                  for label, c in {**columns, **extras}.items()}
         rows.append((r + 1, cells))
-    return RawTable(spec, sheet.name, header + 1, columns, extras, tuple(rows))
+    first_ref = sheet.ref(header + 1, min(columns.values()))
+    return RawTable(spec, sheet.name, header + 1, columns, extras, tuple(rows), first_ref)
 
 
 def _extra_columns(sheet: Sheet, header: int, columns: dict[str, int]) -> dict[str, int]:
-    """Unknown non-empty header cells right of the first known one are kept for the ledger."""
+    """Unknown non-empty header cells right of the first known one are kept for the ledger; an empty
+    header cell right of the last known one ends the table (notes beside a table are not columns)."""
     extras: dict[str, int] = {}
     known = set(columns.values())
     row = sheet.rows[header]
     for c in range(min(columns.values()), len(row)):
         text = cell_text(row[c])
-        if c in known or not text or (header, c) in sheet.covered:
+        if c in known or (header, c) in sheet.covered:
             continue  # a merged header spans several columns but names one
+        if not text and c > max(known):
+            break
+        if not text:
+            continue
         name = unicodedata.normalize("NFKC", text).replace("\n", "")
         if normalise_label(name) in {"序号", *columns} or name in extras:
             continue

@@ -1,22 +1,26 @@
-"""Walk the inbox (read-only) and turn every file into a `Received`: nothing is skipped silently."""
+"""Walk the inbox (read-only) and turn every file into a `Received`: nothing is skipped silently.
+
+Archives are opened like folders here, in this process and within their limits (read/archives.py);
+every file to read — loose or an archive member — then goes to the worker pool (read/pool.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.assess import DUPLICATE, Received
-from pipeline.config import Campaign
-from pipeline.forms import FormKind
-from pipeline.parse.forms import parse_form
-from pipeline.read.blocks import detect_kind, read_form
-from pipeline.read.workbook import IGNORED, UNKNOWN, UNREADABLE, open_workbook
+from pipeline.limits import Limits
+from pipeline.model import DUPLICATE, EXPANDED, UNREADABLE, Received
+from pipeline.read.archives import DEFAULT_LIMITS, ArchiveLimits, archive_format, expand, too_deep
+from pipeline.read.pool import ReadPool, ReadTask
+from pipeline.read.walk import Loaded, load, walk_inbox
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Every regular file under the inbox, in a stable order."""
-    return sorted((p for p in inbox.rglob("*") if p.is_file()), key=lambda p: p.relative_to(inbox).as_posix())
+    """Every regular file under the inbox that may be read, in a stable order (read/walk.py)."""
+    return [e.path for e in walk_inbox(inbox) if e.status is None]
 
 
 def skip_reason(rel: str) -> str | None:
@@ -28,47 +32,94 @@ def skip_reason(rel: str) -> str | None:
     return None
 
 
-def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign,
-              sha: str = "") -> Received:
-    """One file's bytes → a submission, or the status telling why there is none. Pure."""
-    sha = sha or hashlib.sha256(data).hexdigest()
-    reason = skip_reason(rel)
-    if reason:
-        return Received(rel, sha, 0.0, IGNORED, reason)
-    opened = open_workbook(rel, data)
-    if opened.status:
-        return Received(rel, sha, 0.0, opened.status, opened.reason)
-    kind = detect_kind(opened.sheets, kinds)
-    if kind is None:
-        return Received(rel, sha, 0.0, UNKNOWN,
-                        "表格标题中没有可识别的表名（如“月检查表”“季度汇报表”），请支部使用局党工委下发的模板重新填报")
-    return Received(rel, sha, 0.0, submission=parse_form(read_form(opened.sheets, kind), rel, campaign))
+ReadOne = Callable[[str, bytes, str], Received]  # (relative path, bytes, sha256) → what the file is
 
 
-def read_guarded(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign, sha: str) -> Received:
-    """One odd file must never stop the run: anything unforeseen makes it 无法读取, named."""
-    try:
-        return read_file(rel, data, kinds, campaign, sha)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for a single file
-        reason = f"文件内容异常，程序无法读取（{type(exc).__name__}），请支部用 Excel 重新保存后发送"
-        return Received(rel, sha, 0.0, UNREADABLE, reason)
+@dataclass(frozen=True)
+class Slot:
+    """One manifest row to come: a file the pool reads (`read`), or a row decided without reading."""
+
+    rel: str
+    sha256: str
+    mtime: float
+    read: bool
 
 
-def read_inbox(inbox: Path, kinds: tuple[FormKind, ...], campaign: Campaign,
-               progress: Callable[[Iterator[Path]], Iterator[Path]] = iter) -> list[Received]:
-    """Read every file once; byte-identical copies are read only at the path that sorts first."""
+Planned = tuple[Slot, ReadTask | Received]
+
+
+def read_inbox(inbox: Path, read_one: ReadOne,
+               progress: Callable[[Iterator[Path]], Iterator[Path]] = iter, jobs: int = 1,
+               limits: Limits | None = None, archive_limits: ArchiveLimits = DEFAULT_LIMITS) -> list[Received]:
+    """Read every file once, in `jobs` worker processes (read/pool.py); byte-identical copies are
+    read only at the path that sorts first, across folders and archives alike. The result does not
+    depend on `jobs`.
+
+    `read_one` turns bytes into a `Received` (the parse layer's job, handed down so this layer
+    never imports the ones above it); it must pickle."""
+    limits = limits or Limits()
+    entries = walk_inbox(inbox)
+    slots: list[Slot] = []
+
+    def loaded() -> Iterator[Loaded]:
+        for entry, _ in zip(entries, progress(iter([e.path for e in entries])), strict=True):
+            yield load(entry, limits.max_file_bytes)
+
+    def tasks() -> Iterator[ReadTask | Received]:
+        for slot, task in plan(loaded(), archive_limits):
+            slots.append(slot)
+            yield task
+
+    with ReadPool(read_one, jobs, limits.worker_memory_mb, limits.worker_timeout_seconds) as pool:
+        results = pool.map(tasks())
+    return without_duplicates(slots, results)
+
+
+def plan(items: Iterable[Loaded], limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[Planned]:
+    """What each loaded file becomes: a task for the pool, or a row decided here — a file that could not
+    be loaded, an archive (its own row, then each member in turn), an archive identical to an earlier one."""
+    archives: dict[str, str] = {}  # sha256 → the first path of an archive opened
+    for item in items:
+        if item.data is None:
+            yield (Slot(item.rel, item.sha256, item.mtime, False),
+                   Received(item.rel, item.sha256, item.mtime, item.status, item.reason))
+        else:
+            yield from _entry(item.rel, item.data, item.sha256, item.mtime, limits, 0, archives)[0]
+
+
+def _entry(rel: str, data: bytes, sha: str, mtime: float, budget: ArchiveLimits, depth: int,
+           archives: dict[str, str]) -> tuple[list[Planned], ArchiveLimits]:
+    """(rows, the budget left for what follows): nested archives share one archive's budget."""
+    if skip_reason(rel) is not None or not archive_format(data):
+        return [(Slot(rel, sha, mtime, True), ReadTask(rel, data, sha, mtime))], budget
+    here = Slot(rel, sha, mtime, False)
+    if sha in archives:
+        return [(here, Received(rel, sha, mtime, DUPLICATE, duplicate_of=archives[sha]))], budget
+    if depth >= budget.depth:
+        return [(here, Received(rel, sha, mtime, UNREADABLE, too_deep(budget)))], budget
+    expansion = expand(rel, data, budget)
+    if not expansion.ok:
+        return [(here, Received(rel, sha, mtime, UNREADABLE, expansion.problem))], budget
+    archives.setdefault(sha, rel)
+    note = f"压缩包，已解压，共 {len(expansion.members)} 个文件（逐个列在本清单中，文件名以本压缩包路径开头）"
+    rows: list[Planned] = [(here, Received(rel, sha, mtime, EXPANDED, note))]
+    left = budget.spent(expansion)
+    for m in expansion.members:
+        found, left = _entry(m.path, m.data, hashlib.sha256(m.data).hexdigest(),
+                             mtime if m.mtime is None else m.mtime, left, depth + 1, archives)
+        rows += found
+    return rows, left
+
+
+def without_duplicates(slots: list[Slot], results: list[Received]) -> list[Received]:
+    """A file byte-identical to one read earlier (in inbox order) is 重复 of it."""
     seen: dict[str, str] = {}
     out: list[Received] = []
-    for path in progress(iter(inbox_files(inbox))):
-        rel = path.relative_to(inbox).as_posix()
-        data = path.read_bytes()
-        mtime = path.stat().st_mtime
-        sha = hashlib.sha256(data).hexdigest()
-        if sha in seen and skip_reason(rel) is None:
-            out.append(Received(rel, sha, mtime, DUPLICATE, duplicate_of=seen[sha]))
+    for slot, received in zip(slots, results, strict=True):
+        if slot.read and slot.sha256 in seen and skip_reason(slot.rel) is None:
+            out.append(Received(slot.rel, slot.sha256, slot.mtime, DUPLICATE, duplicate_of=seen[slot.sha256]))
             continue
-        received = read_guarded(rel, data, kinds, campaign, sha)
-        if received.status is None:
-            seen.setdefault(sha, rel)
-        out.append(Received(rel, sha, mtime, received.status, received.reason, received.submission))
+        if slot.read and received.status is None:
+            seen.setdefault(slot.sha256, slot.rel)
+        out.append(received)
     return out

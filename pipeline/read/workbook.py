@@ -6,18 +6,22 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from xml.etree import ElementTree
 
+import defusedxml.ElementTree as SafeET
 import msoffcrypto
 import python_calamine
+from defusedxml import DefusedXmlException
+
+from pipeline.limits import Limits
+from pipeline.model import IGNORED, UNKNOWN, UNREADABLE
+from pipeline.read.guard import inspect
+from pipeline.read.sparse import read_sparse
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et", ".ett", ".xlt", ".xltx")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-
-IGNORED = "忽略"
-UNREADABLE = "无法读取"
-UNKNOWN = "无法识别"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,19 @@ class Sheet:
         if row < len(self.rows) and col < len(self.rows[row]):
             return self.rows[row][col]
         return ""
+
+    def ref(self, row: int, col: int) -> str:
+        """How an issue names this cell (0-based row and column): A1 here; Word grids say 表格2 第3行第2列."""
+        return a1(row, col)
+
+
+def a1(row: int, col: int) -> str:
+    """0-based row and column → an A1 reference."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
 
 
 @dataclass(frozen=True)
@@ -66,12 +83,15 @@ def sniff_format(data: bytes) -> str:
     return ""
 
 
-def open_workbook(name: str, data: bytes) -> Opened:
+def open_workbook(name: str, data: bytes, limits: Limits | None = None) -> Opened:
     """Read every sheet's raw cells; never raises for a bad file."""
     lower = name.lower()
     looks_like_sheet = lower.endswith(SPREADSHEET_SUFFIXES)
     if not data:
         return Opened("", status=UNREADABLE, reason="文件为空（0 字节），可能上传或保存时出错，请支部重新发送")
+    limits = limits or Limits()
+    if len(data) > limits.max_file_bytes:
+        return Opened("", status=UNREADABLE, reason=inspect(data, "", limits).reason)
     fmt = sniff_format(data)
     if fmt == "encrypted" or (fmt in ("xls", "ole") and _is_encrypted(data)):
         return Opened(fmt, status=UNREADABLE,
@@ -84,10 +104,15 @@ def open_workbook(name: str, data: bytes) -> Opened:
     if fmt in ("", "zip", "ole", "broken-zip"):
         return Opened(fmt, status=UNREADABLE,
                       reason="文件已损坏或不完整（可能传输中断），无法打开，请支部重新发送原文件")
+    verdict = inspect(data, fmt, limits)  # before calamine sees it: it aborts on what it cannot hold
+    if verdict.reason:
+        return Opened(fmt, status=UNREADABLE, reason=verdict.reason)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         merges = ods_merges(data) if fmt == "ods" else {}
-        sheets = tuple(_sheet(book, meta, merges.get(meta.name)) for meta in book.sheets_metadata)
+        sparse = read_sparse(data, {s: verdict.members[s] for s in verdict.sparse}) if verdict.sparse else {}
+        sheets = tuple(_sheet(book, meta, merges.get(meta.name), sparse.get(meta.name))
+                       for meta in book.sheets_metadata)
     except Exception:  # noqa: BLE001 - calamine raises many types for damaged files
         return Opened(fmt, status=UNREADABLE,
                       reason="文件已损坏或不完整，无法打开，请支部用 Excel 重新保存后发送")
@@ -107,18 +132,27 @@ Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMetadata,
-           merges: list[Merge] | None = None) -> Sheet:
-    sheet = book.get_sheet_by_name(meta.name)
-    rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+           merges: list[Merge] | None = None,
+           sparse: tuple[list[tuple[object, ...]], list[Merge]] | None = None) -> Sheet:
+    rows: list[Any]
+    if sparse is None:
+        sheet = book.get_sheet_by_name(meta.name)
+        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        ranges = merges or sheet.merged_cell_ranges or ()
+    else:  # a huge range with few cells: ragged rows, read by the cells (read/sparse.py)
+        rows, ranges = list(sparse[0]), merges or sparse[1]
     covered: set[tuple[int, int]] = set()
-    for (r0, c0), (r1, c1) in merges or sheet.merged_cell_ranges or ():
+    for (r0, c0), (r1, c1) in ranges:
         top_left = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        last = min(c1, len(rows[r0]) - 1) if r0 < len(rows) else -1  # no covering beyond the grid
         for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, c1 + 1):
+            for c in range(c0, last + 1):
                 if (r, c) == (r0, c0):
                     continue
                 covered.add((r, c))
-                if c < len(rows[r]) and rows[r][c] == "":
+                if c >= len(rows[r]) or not isinstance(rows[r], list):
+                    rows[r] = [*rows[r], *[""] * (c + 1 - len(rows[r]))]  # a ragged row reaches the merge
+                if rows[r][c] == "":
                     # A value merged down a column belongs to every row it spans.
                     rows[r][c] = top_left
     visible = str(meta.visible).lower().endswith("visible")
@@ -133,11 +167,11 @@ def ods_merges(data: bytes) -> dict[str, list[Merge]]:
     out: dict[str, list[Merge]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
-            for _, table in ElementTree.iterparse(fh):
+            for _, table in SafeET.iterparse(fh, forbid_dtd=True):
                 if table.tag == f"{_ODS}table":
                     out[table.get(f"{_ODS}name", "")] = list(_table_merges(table))
                     table.clear()
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException):
         return {}
     return out
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,11 +11,12 @@ from rapidfuzz import fuzz, process
 
 from pipeline.config import Campaign
 from pipeline.issues import Issue, issue
+from pipeline.names import squash, strip_prefixes
 from pipeline.parse.forms import CELLS, Submission
 
-ROSTER_COLUMNS = ("支部编码", "支部名称", "支部类型", "所在单位", "上级组织", "支部书记", "联系人", "联系电话",
-                  "党员人数", "成立日期", "撤销日期", "别名")
 DEFAULT_PARENT = "局党工委"
+SUGGEST_MIN = 60  # a roster name less similar than this is no help as a suggestion
+NOT_IN_ROSTER = "如为新成立或更名的支部，请先在支部名册中登记"
 
 
 @dataclass(frozen=True)
@@ -26,25 +26,9 @@ class Match:
     issues: tuple[Issue, ...] = ()
 
 
-def squash(name: str) -> str:
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", name))
-
-
-def strip_prefixes(name: str, prefixes: tuple[str, ...]) -> str:
-    """Drop configured prefixes (中共, 南京市, 江宁区 …) as often as they lead the name."""
-    out = squash(name)
-    changed = True
-    while changed:
-        changed = False
-        for p in prefixes:
-            if p and out.startswith(p) and len(out) > len(p):
-                out, changed = out[len(p):], True
-    return out
-
-
 @dataclass(frozen=True)
 class Roster:
-    branches: pd.DataFrame  # one row per branch, index = 支部编码, ROSTER_COLUMNS
+    branches: pd.DataFrame  # one row per branch, index = 支部编码, the roster table's columns
     by_name: dict[str, str]  # squashed name or alias → code
     by_stripped: dict[str, str]  # prefix-stripped name or alias → code
     prefixes: tuple[str, ...]
@@ -105,7 +89,12 @@ def match_name(name: str, code: str, roster: Roster, campaign: Campaign, file: s
                cell: str) -> Match:
     if code and code in roster.branches.index:
         expected = roster.name(code)
-        if name and _exact(name, roster) != code:
+        named = _exact(name, roster) if name else None
+        if named and named != code:  # another branch's own name: the file may be that branch's copy
+            error = issue("branch-code-other-branch", file, sheet, cell, "支部名称", name, code=code,
+                          expected=expected, other=roster.name(named))
+            return Match(code, expected, (error,))
+        if name and named != code:
             warn = issue("branch-code-name-mismatch", file, sheet, cell, "支部名称", name,
                          code=code, expected=expected)
             return Match(code, expected, (warn,))
@@ -133,5 +122,6 @@ def _fuzzy(name: str, roster: Roster, campaign: Campaign, file: str, sheet: str,
         warn = issue("branch-fuzzy-match", file, sheet, cell, "支部名称", name, expected=expected,
                      score=f"{best[1]:.0f}")
         return Match(best[2], expected, (warn,))
-    nearest = "、".join(roster.name(code) for _, _, code in ranked) or "（名册为空）"
-    return Match(None, None, (issue("branch-unknown", file, sheet, cell, "支部名称", name, nearest=nearest),))
+    nearest = "、".join(roster.name(code) for _, score, code in ranked if score >= SUGGEST_MIN)
+    hint = f"最接近的名册名称：{nearest}" if nearest else NOT_IN_ROSTER
+    return Match(None, None, (issue("branch-unknown", file, sheet, cell, "支部名称", name, hint=hint),))

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.issues import Issue, issue
 from pipeline.parse.forms import CELLS, Submission
+from schemas.checks import BRAND_MAX, brand_length
 
 DONE = "已完成"
+NO_APPLICATION = "本支部尚无已受理的品牌申报表"
+
+
+@dataclass(frozen=True)
+class Application:
+    """A branch's application as the linked rules see it: the accepted one, or why there is none —
+    so that what cannot be checked without it is reported once, naming its cause."""
+
+    accepted: Submission | None
+    cause: str = NO_APPLICATION  # e.g. 品牌申报表未受理（缺联系电话）
+    advice: str = "请先报送品牌申报表（含任务分解表）"
+
+
+# What a kind's linked rule cannot check while the branch has no accepted application.
+BLOCKED = {"progress": "任务进度", "recognition": ""}
 
 
 def _fmt(day: dt.date) -> str:
@@ -34,11 +52,16 @@ def period_issues(sub: Submission, campaign: Campaign) -> list[Issue]:
     label = sub.kind.period_field
     if not label or period is None:
         return []
-    configured = campaign.months if sub.kind.key == "monthly" else campaign.quarters
+    configured = campaign.periods_of(sub.kind.periods)
+    if configured and not configured[0] <= period <= configured[-1]:  # before or after the campaign
+        return [issue("period-outside-campaign", sub.file, *sub.cell(label), label, period, first=configured[0],
+                      last=configured[-1], unit="季度" if "Q" in period else "月份")]
     if period not in configured:
         shown = "、".join(configured)
         return [issue("period-not-configured", sub.file, *sub.cell(label), label, period, periods=shown)]
-    table, date_label = ("活动记录", "活动日期") if sub.kind.key == "monthly" else ("宣传报道", "发布日期")
+    if sub.kind.dated_rows is None:
+        return []
+    table, date_label = sub.kind.dated_rows
     return rows_outside(sub, table, date_label, campaign.period_bounds(period), _period_name(period))
 
 
@@ -101,25 +124,41 @@ def task_ids(application: Submission | None) -> set[int] | None:
     return {int(x) for x in application.tables["任务分解"]["序号"] if x is not None}
 
 
-def progress_issues(sub: Submission, known: set[int] | None) -> list[Issue]:
-    """任务序号 must be a task of the branch's accepted breakdown; 已完成 means 100%."""
+def progress_issues(sub: Submission, known: set[int] | None,
+                    application: Application = Application(None)) -> list[Issue]:
+    """任务序号 must be a task of the branch's accepted breakdown; 已完成 means 100%. Without an
+    accepted breakdown the task numbers cannot be checked: one warning for the file, naming why."""
     frame = sub.tables.get("任务进度")
     if frame is None:
         return []
     out = []
     shown_known = "、".join(str(t) for t in sorted(known or ()))
+    tasks = [row for row in frame.index if frame.at[row, "任务序号"] is not None]
+    if known is None and tasks:
+        out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, tasks[0], "任务序号"), "任务序号",
+                         task_span(int(frame.at[row, "任务序号"]) for row in tasks),
+                         cause=application.cause, advice=application.advice))
     for row in frame.index:
         task, status, share = frame.at[row, "任务序号"], frame.at[row, "进展状态"], frame.at[row, "完成比例"]
-        if task is not None and known is None:
-            out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, row, "任务序号"),
-                             "任务序号", task))
-        elif task is not None and int(task) not in known:  # type: ignore[operator]
+        if task is not None and known is not None and int(task) not in known:
             out.append(issue("unknown-task", sub.file, *_cell_of(frame, row, "任务序号"), "任务序号", task,
                              known=shown_known or "无"))
         if status == DONE and share is not None and share < 100:
             out.append(issue("done-below-100", sub.file, *_cell_of(frame, row, "完成比例"), "完成比例",
                              f"{share:g}%"))
     return out
+
+
+def task_span(tasks: Iterable[int]) -> str:
+    """Task numbers as a reader writes them: 1–5, 1–3、7."""
+    numbers = sorted(set(tasks))
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
 
 
 def falling_progress(monthly: list[Submission]) -> list[Issue]:
@@ -140,13 +179,21 @@ def falling_progress(monthly: list[Submission]) -> list[Issue]:
     return out
 
 
-def recognition_issues(sub: Submission, application: Submission | None, campaign: Campaign) -> list[Issue]:
+def recognition_issues(sub: Submission, linked: Application, campaign: Campaign) -> list[Issue]:
+    """The recognition form against the branch's accepted application. A brand over 10 characters is
+    warned here only when it is not the application's brand (which was warned on the application)."""
     out = window_issues(sub, "申请日期", campaign.recognition.start, campaign.recognition_deadline, "认定申请时间")
+    application = linked.accepted
+    brand = sub.value("品牌名称")
+    expected = application.value("品牌名称") if application else None
+    same = bool(brand and expected and _norm(brand) == _norm(expected))
+    if brand and not same and brand_length(brand) > BRAND_MAX:
+        out.append(issue("brand-name-too-long", sub.file, *sub.cell("品牌名称"), "品牌名称", brand,
+                         length=brand_length(brand)))
     if application is None:
         return [*out, issue("recognition-without-application", sub.file, *sub.cell("支部名称"), "支部名称",
-                            sub.value("支部名称"))]
-    brand, expected = sub.value("品牌名称"), application.value("品牌名称")
-    if brand and expected and _norm(brand) != _norm(expected):
+                            sub.value("支部名称"), cause=linked.cause, advice=linked.advice)]
+    if brand and expected and not same:
         out.append(issue("brand-name-differs", sub.file, *sub.cell("品牌名称"), "品牌名称", brand,
                          expected=expected))
     return out
@@ -154,3 +201,18 @@ def recognition_issues(sub: Submission, application: Submission | None, campaign
 
 def _norm(text: object) -> str:
     return "".join(str(text).split())
+
+
+def _progress_against(sub: Submission, linked: Application, _campaign: Campaign) -> list[Issue]:
+    return progress_issues(sub, task_ids(linked.accepted), linked)
+
+
+# Rules a kind names in `FormKind.rules`: (its submission, the branch's application, campaign).
+LINKED_RULES: dict[str, Callable[[Submission, Application, Campaign], list[Issue]]] = {
+    "progress": _progress_against,
+    "recognition": recognition_issues,
+}
+# Rules a kind names in `FormKind.series_rules`: over one branch's accepted reports of that kind.
+SERIES_RULES: dict[str, Callable[[list[Submission]], list[Issue]]] = {
+    "falling_progress": falling_progress,
+}

@@ -45,12 +45,13 @@ TAB_LIMIT, TAB_HEAD = 31, 18  # Excel sheet names: at most 31 characters
 
 
 def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFrame, branches: pd.DataFrame,
-                            campaign: Campaign) -> None:
+                            short_names: dict[str, str], campaign: Campaign) -> None:
     book = new_workbook(outbox / FILE, campaign.as_of)
     fmt = score_formats(book, campaign)
     frame = card_frame(card, campaign)
     taken = {SUMMARY}
-    sheets = [sheet_title(_short_name(text_of(name), campaign.prefixes), taken) for name in frame["支部名称"]]
+    sheets = [sheet_title(_tab(short_names.get(text_of(code)) or text_of(name)), taken)
+              for code, name in zip(frame["支部编码"], frame["支部名称"], strict=True)]
     title = f"{TITLE}·汇总（统计截止 {campaign.as_of.isoformat()}）"
     note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {len(frame)} 个，按排名排列；"
             f"每个支部一张考核表（点“查看”打开）。\n{rubric_note(campaign)}")
@@ -64,16 +65,9 @@ def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFr
     book.close()
 
 
-def _short_name(name: str, prefixes: tuple[str, ...]) -> str:
-    """The sheet tab: the branch name without the configured leading prefixes (中共, 江宁区 …); a name
-    still longer than a tab allows keeps its head and its tail (where 第一/第二党支部 differ)."""
-    out, changed = name.strip(), True
-    while changed:
-        changed = False
-        for p in prefixes:
-            if p and out.startswith(p) and len(out) > len(p):
-                out, changed = out[len(p):], True
-    out = out or name
+def _tab(out: str) -> str:
+    """The sheet tab of a short name: one longer than a tab allows keeps its head and its tail
+    (where 第一/第二党支部 differ)."""
     if len(out) > TAB_LIMIT:
         out = out[:TAB_HEAD] + "…" + out[-(TAB_LIMIT - TAB_HEAD - 1):]
     return out

@@ -1,16 +1,12 @@
-"""What every output workbook shares: safe workbook options, formats, widths, tables, print setup,
-and the atomic outbox swap."""
+"""What every output workbook shares: safe workbook options, formats, widths, tables, print setup.
+(The outbox swap lives in write/outbox.py.)"""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
-import os
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +17,13 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.display import unsafe_char
+
 FONT = "宋体"
 STATUS_COLOURS = {
     "按时": "#C6EFCE", "逾期": "#FFEB9C", "退回": "#F4B183", "缺报": "#FFC7CE", "未到期": "#EDEDED",
     "受理": "#C6EFCE", "被替代": "#EDEDED", "重复": "#EDEDED", "无法读取": "#FFC7CE", "无法识别": "#FFC7CE",
-    "忽略": "#EDEDED", "错误": "#FFC7CE", "警告": "#FFEB9C",
+    "忽略": "#EDEDED", "已解压": "#DDEBF7", "错误": "#FFC7CE", "警告": "#FFEB9C",
 }
 MAX_WIDTH = 60
 PAGE_WIDTH = 190  # column units that still print legibly across one landscape A4 page
@@ -49,6 +47,7 @@ FAIL_GRADE, FAIL_COLOUR = "不合格", "#FFC7CE"
 # Every cell format of every workbook the project writes, each named once; the workbook's font (宋体,
 # vertically centred, at the workbook's size) comes first. Variants (a number format, wrapping, a
 # colour) are the same style with a property added: Formats.get(name, num_format="0.0").
+BARE = {"unlocked"}  # styles without the workbook's font
 STYLES: dict[str, dict[str, Any]] = {
     # titles, captions, notes
     "title": {"bold": True, "font_size": 14, "align": "center"},  # a report's title row
@@ -59,6 +58,11 @@ STYLES: dict[str, dict[str, Any]] = {
     "hint": {"font_size": 10, "italic": True},  # the note under a template's title
     "small_note": {"font_size": 9, "font_color": "#595959", "text_wrap": True},
     "note": {"valign": "top", "font_color": "#404040", "text_wrap": True, "border": 1},  # a 说明 block
+    # a letter (退回通知)
+    "letter_heading": {"font_name": "黑体", "font_size": 18, "align": "center"},
+    "plain": {},
+    "paragraph": {"text_wrap": True, "valign": "top"},
+    "sign_off": {"align": "center"},  # the office and the date under a letter
     # headers and labels
     "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "text_wrap": True},
     "label": {"bold": True, "bg_color": "#F2F2F2", "border": 1, "align": "center", "text_wrap": True},
@@ -80,6 +84,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "total_percent": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%"},
     "link": {"border": 1, "align": "center", "font_color": "#0563C1", "underline": 1},
     "badge": {"border": 1, "align": "center"},  # with the colour of a status or a grade
+    # a column's own format (no font: the cells written in it bring theirs)
+    "unlocked": {"locked": False},  # a template's column a branch may fill below the table
     # the signature box of a printed form
     "box": {"top": 1, "left": 1, "right": 1},
     "sign": {"left": 1, "indent": 2},
@@ -109,7 +115,8 @@ class Formats:
         key = (name, tuple(sorted(extra.items())))
         made = self.made.get(key)
         if made is None:
-            made = self.made[key] = self.book.add_format({**self.base, **STYLES[name], **extra})
+            base = {} if name in BARE else self.base
+            made = self.made[key] = self.book.add_format({**base, **STYLES[name], **extra})
         return made
 
     def __getattr__(self, name: str) -> Format:
@@ -118,10 +125,10 @@ class Formats:
         made = self.__dict__[name] = self.get(name)  # later lookups are plain attribute reads
         return made
 
-    def status(self, value: str) -> Format | None:
+    def status(self, value: str, **extra: Any) -> Format | None:
         """A status cell's colour (按时, 缺报, 受理, 错误 …); None for any other text."""
         colour = STATUS_COLOURS.get(value)
-        return None if colour is None else self.get("badge", bg_color=colour)
+        return None if colour is None else self.get("badge", bg_color=colour, **extra)
 
     def grade(self, value: str, **extra: Any) -> Format | None:
         colour = self.grades.get(value)
@@ -180,7 +187,7 @@ def _text(value: object) -> str:
     if missing(value):
         return ""
     if isinstance(value, dt.date):
-        return "2014-01-01"
+        return "0000-00-00"  # a date shows as ten characters
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)
@@ -192,6 +199,7 @@ TEXT = "text"  # always text; missing or "" → empty
 NUMBER, TOTAL, INTEGER = "number", "total", "integer"  # a number (0.0, bold 0.0, whole and centred), else as TEXT
 _NUMBER_STYLES = {NUMBER: "number", TOTAL: "total", INTEGER: "count"}
 GRADE, STATUS = "grade", "status"  # coloured by the grade or the status, else centred
+DATE = "date"  # a date cell (blank ones keep the date format), other values as TEXT
 PERCENT, CLIP = "percent", "clip"  # a fraction shown as 0.0%; long text shown cut
 
 
@@ -209,7 +217,11 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind
         ws.write_string(row, col, str(value), style or fmt.center)
     elif kind == STATUS:
         ws.write_blank(row, col, None, fmt.center)
-    elif kind in (TEXT, GRADE, *_NUMBER_STYLES):
+    elif kind == DATE and (missing(value) or value == ""):
+        ws.write_blank(row, col, None, fmt.date)
+    elif kind == DATE and isinstance(value, dt.date):
+        write_cell(ws, row, col, value, fmt)
+    elif kind in (TEXT, GRADE, DATE, *_NUMBER_STYLES):
         if missing(value) or value == "":
             ws.write_blank(row, col, None, fmt.text)
         else:
@@ -237,6 +249,8 @@ def shown_text(value: Any, kind: str = AUTO) -> str | None:
     """The text a cell written by write_cell shows, for its row's height; None for numbers, dates
     and clipped text (they never wrap)."""
     value = plain(value)
+    if kind == DATE:
+        return None
     if kind in (TEXT, GRADE, STATUS, *_NUMBER_STYLES):
         return None if kind in _NUMBER_STYLES and _is_number(value) else text_of(value)
     return value if isinstance(value, str) and kind != CLIP else None
@@ -253,7 +267,7 @@ def merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: 
     ws.write_string(row, first, text, fmt)
 
 
-def dropdown(ws: Worksheet, first: int, last: int, col: int, label: str, options: Sequence[str]) -> None:
+def list_validation(ws: Worksheet, first: int, last: int, col: int, label: str, options: Sequence[str]) -> None:
     """A dropdown of the options on rows first…last of a column, with a Chinese hint and error message."""
     choices = "、".join(options)
     ws.data_validation(first, col, last, col, {
@@ -293,30 +307,9 @@ def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-# ---- the outbox ------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def atomic_outbox(outbox: Path) -> Iterator[Path]:
-    """Write into a fresh sibling folder; swap it in only when everything was written."""
-    outbox = outbox.resolve()
-    outbox.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outbox.name}.new-", dir=outbox.parent))
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = outbox.parent / f".{outbox.name}.old-{os.getpid()}"
-    if outbox.exists():
-        os.replace(outbox, old)
-    os.replace(staging, outbox)
-    os.chmod(outbox, 0o755)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def safe_file_name(name: str, limit: int = 80) -> str:
     """A branch name as a file name that cannot escape its folder or break on Windows."""
-    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in name)
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or unsafe_char(ch) else ch for ch in name)
     cleaned = cleaned.strip().strip(".").strip() or "未命名"
     return cleaned[:limit]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.assess import ManifestRow
 from pipeline.config import Campaign
+from pipeline.model import ManifestRow
 from pipeline.write.common import CLIP, STATUS, Formats, new_workbook
 from pipeline.write.table import table_sheet
 
-STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略")
+STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略", "已解压")
 
 
 def manifest_frame(rows: tuple[ManifestRow, ...]) -> pd.DataFrame:

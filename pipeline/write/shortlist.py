@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import Campaign
-from pipeline.consolidate.shortlist import quota
+from pipeline.consolidate.shortlist import Quota
 from pipeline.write.common import new_workbook
 from pipeline.write.scorecard import score_formats, score_table
 
@@ -38,14 +38,13 @@ def rules_text(campaign: Campaign) -> str:
     return "入围条件：" + "；".join(parts) + "。"
 
 
-def write_shortlist(outbox: Path, listed: pd.DataFrame, missed: pd.DataFrame, campaign: Campaign) -> None:
+def write_shortlist(outbox: Path, listed: pd.DataFrame, missed: pd.DataFrame, quota: Quota,
+                    campaign: Campaign) -> None:
     book = new_workbook(outbox / FILE, campaign.as_of)
     fmt = score_formats(book, campaign)
-    active = len(listed) + len(missed)
-    share = campaign.shortlist.quota_share
-    seats = quota(active, share) if active else 0
+    active, share, seats = quota.active, quota.share, quota.seats
     title = f"表彰建议名单（在册支部 {active} 个，名额 {share:.0%}，共 {len(listed)} 个）"
-    tie = "，同分并列均入围" if len(listed) > seats else ""
+    tie = "，同分并列均入围" if quota.tie_at_cut else ""
     note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {active} 个，建议表彰 {len(listed)} 个。\n"
             f"名额为在册支部数的 {share:.0%}，向下取整、至少 1 个，本次 {seats} 个；"
             f"符合条件的支部按总分从高到低入选{tie}。排名为积分卡中的名次。\n{rules_text(campaign)}")

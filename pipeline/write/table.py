@@ -20,7 +20,7 @@ A new output workbook is a few lines, e.g. one the committee fills in and drops 
     book = new_workbook(outbox / "审核验收表.xlsx", campaign.as_of)
     table_sheet(book, Formats(book), "审核验收", frame, title="审核验收表",
                 dropdowns={"验收结论": ("通过", "不通过", "暂缓")})
-    write_meta(book, kind)  # pipeline.write.forms: the reader then knows the kind
+    add_meta(book, kind)  # pipeline.write.forms: the reader then knows the kind
     book.close()
 """
 
@@ -38,10 +38,10 @@ from pipeline.write.common import (
     LINE_HEIGHT,
     MAX_WIDTH,
     Formats,
-    dropdown,
     finish_sheet,
     fit_row,
     lines_needed,
+    list_validation,
     merged_text,
     print_title,
     shown_text,
@@ -111,7 +111,7 @@ def table_sheet(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
     for c, col in enumerate(columns):
         ws.set_column(c, c, sizes[c])
         if dropdowns and col in dropdowns:
-            dropdown(ws, 1, max(rows, 1), c, col, dropdowns[col])
+            list_validation(ws, 1, max(rows, 1), c, col, dropdowns[col])
     if note:
         note_block(ws, fmt, len(columns) + 1, note, heights)
     finish_sheet(ws, 0, rows, len(columns), landscape, sum(sizes) if split_wide else 0,
