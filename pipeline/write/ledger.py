@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import Campaign
-from pipeline.write.common import Formats, new_workbook, write_frame
+from pipeline.write.common import Formats, new_workbook
+from pipeline.write.table import table_sheet
 
 
 def write_ledger(outbox: Path, frames: dict[str, pd.DataFrame], campaign: Campaign) -> None:
@@ -15,5 +16,5 @@ def write_ledger(outbox: Path, frames: dict[str, pd.DataFrame], campaign: Campai
     fmt = Formats(book)
     for name, frame in frames.items():
         shown = frame if len(frame.columns) else pd.DataFrame(columns=["支部编码", "支部名称", "来源文件"])
-        write_frame(book, fmt, name, shown, title=f"汇总台账·{name}（已受理，共 {len(frame)} 条）")
+        table_sheet(book, fmt, name, shown, title=f"汇总台账·{name}（已受理，共 {len(frame)} 条）", split_wide=True)
     book.close()
