@@ -6,9 +6,7 @@ deadlines or reads the clock.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import functools
 import re
 import tomllib
 import warnings
@@ -16,11 +14,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import chinese_calendar
-
 from pipeline.config_documents import Documents, locate_templates, parse_documents
 from pipeline.limits import Limits, parse_limits
 from pipeline.rubric import REVIEW, RULE_KINDS, Param, RubricItem
+from pipeline.workdays import add_workdays, calendar_covers, days_in, next_workday
 
 SHORTLIST_KEYS: dict[str, type] = {
     "quota_share": float,
@@ -112,12 +109,12 @@ class Campaign:
     def month_due(self, month: str) -> dt.date:
         year, mon = (int(p) for p in month.split("-"))
         nxt = dt.date(year + mon // 12, mon % 12 + 1, 1)
-        return self.roll(nxt.replace(day=min(self.month_due_day, _days_in(nxt))))
+        return self.roll(nxt.replace(day=min(self.month_due_day, days_in(nxt))))
 
     def quarter_due(self, quarter: str) -> dt.date:
         year, q = int(quarter[:4]), int(quarter[-1])
         nxt = dt.date(year + q // 4, (q % 4) * 3 + 1, 1)
-        return self.roll(nxt.replace(day=min(self.quarter_due_day, _days_in(nxt))))
+        return self.roll(nxt.replace(day=min(self.quarter_due_day, days_in(nxt))))
 
     def period_due(self, period: str) -> dt.date:
         return self.quarter_due(period) if "Q" in period else self.month_due(period)
@@ -159,7 +156,7 @@ class Campaign:
             first, last = (q - 1) * 3 + 1, q * 3
         else:
             first = last = int(period[5:7])
-        return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+        return dt.date(year, first, 1), dt.date(year, last, days_in(dt.date(year, last, 1)))
 
     @property
     def campaign_start(self) -> dt.date:
@@ -178,40 +175,6 @@ class Campaign:
             if total >= floor - 1e-9:
                 return name
         return "不合格"
-
-
-def _days_in(day: dt.date) -> int:
-    return calendar.monthrange(day.year, day.month)[1]
-
-
-@functools.cache
-def next_workday(day: dt.date) -> dt.date:
-    while not is_workday(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def add_workdays(day: dt.date, count: int) -> dt.date:
-    """The `count`-th working day after `day` (holiday calendar, make-up workdays included)."""
-    for _ in range(count):
-        day = next_workday(day + dt.timedelta(days=1))
-    return day
-
-
-def is_workday(day: dt.date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        # Outside the years the holiday calendar covers: weekends only.
-        return day.weekday() < 5
-
-
-def calendar_covers(year: int) -> bool:
-    try:
-        chinese_calendar.is_workday(dt.date(year, 6, 1))
-    except NotImplementedError:
-        return False
-    return True
 
 
 # ---- loading ---------------------------------------------------------------------------------

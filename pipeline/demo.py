@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from pipeline.config import Campaign, is_workday
+from pipeline.config import Campaign
 from pipeline.demo_archives import pack_nested, pack_school_folder
 from pipeline.forms import (
     APPLY_CREATE,
@@ -41,6 +41,7 @@ from pipeline.forms import (
     review_kind,
 )
 from pipeline.names import strip_prefixes
+from pipeline.workdays import is_workday
 from pipeline.write.forms import write_form
 from pipeline.write.word_forms import write_word_form
 

@@ -18,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.config import ConfigError, add_workdays, load_campaign
+from pipeline.config import ConfigError, load_campaign
 from pipeline.issues import natural_key, position_key
 from pipeline.validate.rules import task_span
+from pipeline.workdays import add_workdays
 
 A = ("JN001", "江宁区汤山中学党支部")
 B = ("JN002", "江宁区秣陵中学党支部")
