@@ -25,6 +25,7 @@ from pipeline.write.forms import write_form
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "campaign.toml"
+SAMPLE = ROOT / "inbox"  # the shipped sample inbox
 CREATED = dt.datetime(2014, 12, 1)
 LONG = "围绕立德树人根本任务，组织党员开展示范课、结对帮扶和志愿服务，推动党建与教育教学深度融合。"
 

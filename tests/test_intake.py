@@ -24,7 +24,7 @@ from python_calamine import CalamineWorkbook
 from pipeline.cli import cli
 from pipeline.forms import form_kinds
 from pipeline.model import IGNORED, UNKNOWN, UNREADABLE, Received
-from pipeline.parse.file import FileReader, read_file
+from pipeline.parse.file import read_file
 from pipeline.read import archives
 from pipeline.read.archives import ArchiveLimits, member_path
 from pipeline.read.inbox import plan

@@ -10,7 +10,7 @@ import pytest
 from pipeline.consolidate.ledger import SHEETS
 from pipeline.consolidate.scoring import Inputs, scorecard
 from pipeline.consolidate.shortlist import quota_of
-from pipeline.names import strip_prefixes
+from pipeline.names import short_name
 from pipeline.write.assessment_sheets import write_assessment_sheets
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
@@ -49,7 +49,7 @@ def shortlist_frames(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def short_names(card: pd.DataFrame) -> dict[str, str]:
     pairs = zip(card["支部编码"], card["支部名称"], strict=True)
-    return {code: strip_prefixes(name, C.prefixes) for code, name in pairs}
+    return {code: short_name(name, C.prefixes) for code, name in pairs}
 
 
 def write_all(out, card, details, branches):
@@ -134,10 +134,10 @@ def test_assessment_sheet_names(outbox):
     assert len(branch_sheets) == len(NAMES)
     assert len(set(branch_sheets)) == len(branch_sheets)
     assert all(len(n) <= 31 for n in names)
-    # two names share their first 31 characters: the tabs keep head and tail, so they still differ
-    assert branch_sheets[0].startswith(PREFIX.removeprefix("江宁区")[:15]) and branch_sheets[0].endswith("甲党支部")
-    assert branch_sheets[1].endswith("乙党支部")
-    assert branch_sheets[3] == "秣陵中学党支部"  # configured prefix 江宁区 dropped
+    # `支部编码 short name`: two names share their first 31 characters, the tabs keep the code and the tail
+    assert branch_sheets[0].startswith("JN001 " + PREFIX.removeprefix("江宁区")[:10])
+    assert branch_sheets[0].endswith("第三组甲") and branch_sheets[1].endswith("第三组乙")
+    assert branch_sheets[3] == "JN004 秣陵中学"  # administrative prefix 江宁区 and the 党支部 suffix dropped
 
 
 def test_sheet_names_unique_when_shortened_alike(tmp_path):
@@ -147,7 +147,7 @@ def test_sheet_names_unique_when_shortened_alike(tmp_path):
     write_assessment_sheets(tmp_path, card, details, branches, short_names(card), C)
     names = openpyxl.load_workbook(tmp_path / "年度考核表.xlsx").sheetnames
     assert len(set(names)) == len(names) == len(NAMES) + 1
-    assert names[2] == names[1][:28] + "(2)"
+    assert names[1][:6] == "JN001 " and names[2][:6] == "JN002 "  # the code tells them apart
     assert all(len(n) <= 31 for n in names)
 
 

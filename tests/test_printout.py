@@ -1,0 +1,85 @@
+"""Issue 11, items 8–14: numbers that add up, and outputs that print and read as they should.
+
+The sample's outputs come from the session's one sample run (conftest.sample_outbox), read back with
+openpyxl; the print checks render with LibreOffice where it is installed and are skipped otherwise."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+from pipeline.consolidate.scoring import rounded_total, tenth
+from pipeline.names import natural_key, short_name
+
+PREFIXES = ("中国共产党", "中共", "南京市", "江宁区", "江宁")
+
+
+def table(path: Path, sheet: str) -> list[dict[str, object]]:
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    names = values[0]
+    width = next((i for i, n in enumerate(names) if n in (None, "")), len(names))
+    return [dict(zip(names[:width], r[:width], strict=True)) for r in values[1:] if any(r[:width])]
+
+
+# ---- 8. totals are the sum of the items shown ----------------------------------------------------
+
+def test_items_round_half_up_and_the_total_is_their_sum():
+    assert tenth(8.25) == Decimal("8.3") and tenth(2.45) == Decimal("2.5") and tenth(0.05) == Decimal("0.1")
+    items, total = rounded_total([8.25, 8.25, 9.96, 24.9999])
+    assert items == [8.3, 8.3, 10.0, 25.0] and total == 51.6  # the raw sum 51.4599… would show 51.5
+
+
+def test_every_scorecard_row_adds_up(sample_outbox):
+    rubric = ["创建方案", "创建载体", "创建内容", "创建措施", "过程管理", "任务完成", "宣传推广", "督查评价"]
+    rows = table(sample_outbox / "积分卡.xlsx", "积分卡")
+    assert len(rows) >= 30
+    for r in rows:
+        shown = [tenth(float(r[i])) for i in rubric]  # each shown with one decimal
+        assert [float(s) for s in shown] == [float(r[i]) for i in rubric]  # stored already rounded
+        assert sum(shown) == Decimal(repr(float(r["总分"]))), r["支部编码"]
+    ranks = [int(r["排名"]) for r in rows]
+    totals = [float(r["总分"]) for r in rows]
+    for a, b, ra, rb in zip(totals, totals[1:], ranks, ranks[1:], strict=False):
+        assert a >= b and (ra == rb) == (a == b)
+
+
+# ---- 13. sheet tabs ---------------------------------------------------------------------------------
+
+def test_short_name_strips_only_administrative_prefixes():
+    assert short_name("江宁区江宁小学党支部", PREFIXES) == "江宁小学"
+    assert short_name("中共南京市江宁区汤山中心幼儿园联合党支部", PREFIXES) == "汤山中心幼儿园"
+    assert short_name("江宁高级中学第一党支部", PREFIXES) == "江宁高级中学第一党支部"
+    assert short_name("江宁区职业学校党总支", PREFIXES) == "职业学校"
+
+
+def test_assessment_tabs_are_code_and_school(sample_outbox):
+    names = openpyxl.load_workbook(sample_outbox / "年度考核表.xlsx", read_only=True).sheetnames
+    tabs = names[1:]
+    assert names[0] == "汇总" and len(set(tabs)) == len(tabs) >= 30
+    assert "JN022 江宁小学" in tabs and "JN026 江宁职业学校" in tabs and "JN002 江宁高级中学第一党支部" in tabs
+    assert all(len(t) <= 31 and t[:2] == "JN" and t[5] == " " for t in tabs)
+
+
+# ---- 14. natural order of file names and periods ----------------------------------------------------
+
+def test_natural_key_orders_numbers_and_chinese_numerals():
+    names = ["第十季度.xlsx", "第三季度.xlsx", "10月.xlsx", "第二季度.xlsx", "2月.xlsx", "2014Q4", "2014Q2"]
+    assert sorted(names, key=natural_key) == ["2月.xlsx", "10月.xlsx", "2014Q2", "2014Q4", "第二季度.xlsx",
+                                              "第三季度.xlsx", "第十季度.xlsx"]
+
+
+def test_manifest_and_issue_list_in_natural_order(sample_outbox):
+    files = [r["文件"] for r in json.loads((sample_outbox / "manifest.json").read_text(encoding="utf-8"))["files"]]
+    assert files == sorted(files, key=lambda p: (natural_key(p), p))
+    quarters = [p.split("/")[1] for p in files if p.startswith("季度汇报/")]
+    assert list(dict.fromkeys(quarters)) == ["2014年第二季度", "2014年第三季度", "2014年第四季度"]
+    listed = [r["文件"] for r in table(sample_outbox / "收件清单.xlsx", "收件清单")]
+    assert listed == files
+    issues = [(r["级别"], r["文件"]) for r in table(sample_outbox / "问题清单.xlsx", "问题清单")]
+    for severity in ("错误", "警告"):
+        shown = list(dict.fromkeys(f for s, f in issues if s == severity))
+        assert shown == sorted(shown, key=natural_key)
