@@ -68,7 +68,7 @@ def outbox(tmp_path_factory):
 
 
 CARD = ["支部编码", "支部名称", "品牌名称", "申报类型", *ITEMS, "总分", "排名", "等次"]
-LISTED = ["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
+LISTED = ["序号", "积分卡名次", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
 MISSED = ["支部编码", "支部名称", "总分", "原因"]
 
 
@@ -207,7 +207,7 @@ def test_shortlist_sheets(outbox):
     check_table(ws, LISTED, 1)
     note = ws.cell(2, len(LISTED) + 2).value
     assert "名额为在册支部数的 30%" in note and "入围条件：" in note
-    assert ws.cell(2, 1).value == 1 and isinstance(ws.cell(2, 5).value, float)
+    assert ws.cell(2, 1).value == 1 and ws.cell(2, 2).value == 1 and isinstance(ws.cell(2, 6).value, float)
     assert ws.freeze_panes == "A2"
     frame = table(outbox / "表彰建议名单.xlsx", "建议名单")
     assert list(frame.columns[: len(LISTED)]) == LISTED and frame["支部编码"].tolist() == ["JN001"]
