@@ -94,3 +94,24 @@ def test_shortlist_numbers_rows_and_names_the_rank(sample_outbox):
     assert [r["序号"] for r in listed] == list(range(1, len(listed) + 1))
     assert all(r["积分卡名次"] == card[r["支部编码"]]["排名"] and r["总分"] == card[r["支部编码"]]["总分"]
                for r in listed)
+
+
+# ---- 10. 报送率 --------------------------------------------------------------------------------------
+
+def test_rates_sheet_notes_periods_not_due_and_totals_each_parent(sample_outbox):
+    ws = openpyxl.load_workbook(sample_outbox / "报送情况.xlsx")["报送率"]
+    grid = [[c.value for c in row] for row in ws.iter_rows()]
+    assert grid[0][:8] == ["类型", "期间", "应报", "实报", "按时", "报送率", "按时率", "说明"]
+    periods = {(r[0], r[1]): r for r in grid[1:] if r[0] in ("月检查", "季度汇报")}
+    assert "未到期" in periods[("季度汇报", "2014Q4")][7]  # due in January: only early reports count
+    assert not periods[("月检查", "2014-05")][7]
+    caption = next(i for i, r in enumerate(grid) if isinstance(r[0], str) and r[0].startswith("各上级组织"))
+    assert grid[caption + 1][:2] == ["类型", "上级组织"]
+    body = [r for r in grid[caption + 2:] if r[0]]
+    parents = list(dict.fromkeys(r[1] for r in body))
+    assert len(parents) >= 2
+    for parent in parents:
+        rows = [r for r in body if r[1] == parent]
+        assert [r[0] for r in rows] == ["月检查", "季度汇报", "合计"]
+        assert rows[2][2:5] == [rows[0][k] + rows[1][k] for k in (2, 3, 4)]
+    assert len(ws._charts) == 2

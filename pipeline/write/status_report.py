@@ -6,8 +6,10 @@ native chart of the monthly rates), 催报名单 (whom to chase for what) and �
 Every sheet reads as a table: its header is on row 1 (支部编码, 支部名称, 上级组织, 2014-05 … for the
 matrices; 类型, 期间, 应报 … on 报送率) with the data rows directly below it. Titles print as the page
 header. Side material stays out of the table's columns: the matrices' colour legend and due dates sit to
-the right of the matrix after one empty column; on 报送率 the per-上级组织 table sits to the right of the
-per-period table, the chart below it, and the note on the formulas in a text box under the chart.
+the right of the matrix after one empty column; on 报送率 the per-period table (with a 说明 column: 未到期
+periods' rates count early reports only) is followed, after an empty row and a caption row, by the
+per-上级组织 table with a 合计 row per 上级组织; right of the tables a chart per report type (月检查,
+季度汇报) and the note on the formulas in a text box under them.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ FILE_NAME = "报送情况.xlsx"
 SHEETS = ("月检查", "季度汇报", "报送率", "催报名单", "未申报")
 ID_COLUMNS = ("支部编码", "支部名称", "上级组织")
 RATE_COLUMNS = ("应报", "实报", "按时", "报送率", "按时率")
+NOTE_COLUMN = "说明"  # 未到期：比率仅统计提前报送 (consolidate.completeness)
+PARENT_CAPTION = "各上级组织报送情况（月检查、季度汇报分列，合计为两类合并）"
 PERCENT_COLUMNS = ("报送率", "按时率")
 TOTAL = "合计"
 NONE_ROW = "无"
@@ -58,7 +62,7 @@ LEGEND_WIDTH = 190  # pixels
 LEGEND_ROW = 24  # pixels per legend entry
 RATES_NOTE = ("说明：报送率 =（按时 + 逾期）÷ 应报；按时率 = 按时 ÷ 应报。"
               "应报 = 已报送的期数加上已到截止日的其余期数；应报为 0 时比率留空。")
-CHART_TITLE = "各月报送率与按时率"
+CHART_TITLES = {"月检查": "月检查各月报送率与按时率", "季度汇报": "季度汇报各季度报送率与按时率"}
 CHART_HEIGHT = 320  # pixels
 CHART_WIDTH = 560  # pixels
 NOTE_HEIGHT = 44  # pixels: the formula note's text box, two lines of 10-pt text
@@ -96,6 +100,10 @@ class _Extra:
         self.total_integer = book.add_format({**total, "num_format": "0"})
         self.total_percent = book.add_format({**total, "num_format": "0.0%"})
         self.count = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
+        # a not-yet-due period's rate says what it counts (the cell stays a number)
+        self.early_percent = book.add_format({**base, "border": 1, "font_color": "#7F7F7F",
+                                              "num_format": '0.0%"（仅统计提前报送）"'})
+        self.caption = book.add_format({**base, "bold": True})
 
 
 # ---- generic helpers (local to this module) ----------------------------------------------------
@@ -192,20 +200,26 @@ def _ordered_rates(rates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rate_row(ws: Worksheet, fmt: Formats, extra: _Extra, row: int, first_col: int, labels: Sequence[Any],
-              record: dict[str, Any], bold: bool) -> None:
+              record: dict[str, Any], bold: bool, note: bool = False) -> None:
     for c, label in enumerate(labels, start=first_col):
         if bold:
             ws.write_string(row, c, "" if missing(label) else str(label), extra.total_text)
         else:
             write_cell(ws, row, c, "" if missing(label) else str(label), fmt)
+    early = bool(record.get(NOTE_COLUMN))  # a period not yet due: its rates count early reports only
     for c, col in enumerate(RATE_COLUMNS, start=first_col + len(labels)):
         value = record.get(col)
         if missing(value):
             ws.write_blank(row, c, None, extra.total_text if bold else fmt.text)
         elif col in PERCENT_COLUMNS:
-            ws.write_number(row, c, float(value), extra.total_percent if bold else fmt.percent)
+            ws.write_number(row, c, float(value), extra.total_percent if bold else
+                            extra.early_percent if early else fmt.percent)
         else:
             ws.write_number(row, c, int(value), extra.total_integer if bold else fmt.integer)
+    if note:
+        c = first_col + len(labels) + len(RATE_COLUMNS)
+        text = record.get(NOTE_COLUMN)
+        ws.write_string(row, c, "" if missing(text) else str(text), extra.total_text if bold else fmt.text)
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[Any]:
@@ -220,52 +234,60 @@ def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFram
     by_parent = by_parent.reset_index(drop=True)
     numbers = [8.0, 8.0, 8.0, 10.0, 10.0]
     second = [*_column(rates, "期间"), *_column(by_parent, "上级组织")]
-    widths = [text_width(_column(rates, "类型"), "类型", minimum=10), text_width(second, "上级组织", minimum=10),
-              *numbers]
+    notes = text_width(_column(rates, NOTE_COLUMN), NOTE_COLUMN, minimum=10)
+    widths = [text_width([*_column(rates, "类型"), *_column(by_parent, "类型")], "类型", minimum=10),
+              text_width(second, "上级组织", minimum=10), *numbers, notes]
     for c, width in enumerate([*widths, GAP_WIDTH]):
         ws.set_column(c, c, width)
 
-    _header(ws, fmt, 0, ["类型", "期间", *RATE_COLUMNS])
+    columns = ["类型", "期间", *RATE_COLUMNS, NOTE_COLUMN]
+    _header(ws, fmt, 0, columns)
     for r, record in enumerate(rates.to_dict("records"), start=1):
         _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("期间")], record,
-                  record.get("期间") == TOTAL)
+                  record.get("期间") == TOTAL, note=True)
     rows = len(rates)
     if not rows:
-        _none_row(ws, fmt, 1, len(widths))
+        _none_row(ws, fmt, 1, len(columns))
         rows = 1
 
-    # Below, after one empty row: the same columns per 上级组织 and report type (SPEC §8).
-    top = rows + 2
+    # Below, after one empty row: a caption, then the same columns per 上级组织 and report type (SPEC §8),
+    # each 上级组织 closed by its 合计 row.
+    caption = rows + 2
+    ws.write_string(caption, 0, PARENT_CAPTION, extra.caption)
+    top = caption + 1
     _header(ws, fmt, top, ["类型", "上级组织", *RATE_COLUMNS])
     for r, record in enumerate(by_parent.to_dict("records"), start=top + 1):
-        _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("上级组织")], record, False)
+        _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("上级组织")], record,
+                  record.get("类型") == TOTAL)
     if by_parent.empty:
-        _none_row(ws, fmt, top + 1, len(widths))
+        _none_row(ws, fmt, top + 1, len(columns) - 1)
 
-    side = len(widths) + 1  # the chart and its note sit right of the tables, after one empty column
+    side = len(widths) + 1  # the charts and their note sit right of the tables, after one empty column
     width = CHART_WIDTH
     below = 0
-    if _rates_chart(book, ws, rates, side, width):
-        below = math.ceil(CHART_HEIGHT / ROW_PIXELS) + 1
+    for kind in CHART_TITLES:
+        if _rates_chart(book, ws, rates, kind, side, width, below):
+            below += math.ceil(CHART_HEIGHT / ROW_PIXELS) + 1
     # A text box, not a cell: a cell beside the tables would read as one more column of them.
     ws.insert_textbox(below, side, RATES_NOTE, {
         "width": width, "height": NOTE_HEIGHT, "object_position": 2,
         "font": {"name": FONT, "size": 10, "color": "#595959"},
         "align": {"vertical": "top"}, "line": {"none": True}, "fill": {"none": True},
     })
-    finish_sheet(ws, 0, rows, len(widths))
+    finish_sheet(ws, 0, rows, len(columns))
 
 
-def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, at_col: int, width: int) -> bool:
-    """Line chart of the 月检查 period rows, right of the tables (row 1, column `at_col`).
-    False when there is nothing to draw."""
+def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, kind: str, at_col: int, width: int,
+                 at_row: int) -> bool:
+    """Line chart of one report type's period rows (月检查 or 季度汇报), right of the tables at
+    (`at_row`, `at_col`). False when there is nothing to draw."""
     if rates.empty:
         return False
-    monthly = [i for i, (kind, period) in enumerate(zip(rates["类型"], rates["期间"], strict=True))
-               if kind == "月检查" and period != TOTAL]
-    if not monthly:
+    chosen = [i for i, (k, period) in enumerate(zip(rates["类型"], rates["期间"], strict=True))
+              if k == kind and period != TOTAL]
+    if not chosen:
         return False
-    first, last = 1 + monthly[0], 1 + monthly[-1]
+    first, last = 1 + chosen[0], 1 + chosen[-1]
     name = ws.get_name()
     chart = book.add_chart({"type": "line"})
     font = {"name": FONT, "size": 9}
@@ -279,13 +301,13 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, at_col: int
             "data_labels": {"value": True, "position": "above" if col == 5 else "below", "num_format": "0%",
                             "font": {**font, "color": colour}},
         })
-    chart.set_title({"name": CHART_TITLE, "name_font": {"name": FONT, "size": 12, "bold": True}})
+    chart.set_title({"name": CHART_TITLES[kind], "name_font": {"name": FONT, "size": 12, "bold": True}})
     chart.set_y_axis({"min": 0, "max": 1, "major_unit": 0.2, "num_format": "0%", "num_font": font,
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": font})
     chart.set_legend({"position": "bottom", "font": font})
     chart.set_size({"width": width, "height": CHART_HEIGHT})
-    ws.insert_chart(0, at_col, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
+    ws.insert_chart(at_row, at_col, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
     return True
 
 
