@@ -115,3 +115,28 @@ def test_rates_sheet_notes_periods_not_due_and_totals_each_parent(sample_outbox)
         assert [r[0] for r in rows] == ["月检查", "季度汇报", "合计"]
         assert rows[2][2:5] == [rows[0][k] + rows[1][k] for k in (2, 3, 4)]
     assert len(ws._charts) == 2
+
+
+# ---- 11. 汇总台账 -------------------------------------------------------------------------------------
+
+def test_ledger_percentages_deadlines_and_numbers(sample_outbox):
+    book = openpyxl.load_workbook(sample_outbox / "汇总台账.xlsx")
+
+    def column(sheet: str, name: str) -> list[openpyxl.cell.Cell]:
+        ws = book[sheet]
+        i = [c.value for c in ws[1]].index(name)
+        return [row[i] for row in ws.iter_rows(min_row=2) if row[i].value is not None]
+
+    for sheet, name in (("任务进度", "完成比例"), ("季度汇报", "群众满意度")):
+        cells = column(sheet, name)
+        assert cells and all("%" in c.number_format and 0 <= c.value <= 1 for c in cells)
+        assert all(c.alignment.horizontal == "right" and c.alignment.indent >= 1 for c in cells)
+    assert any(c.value not in (0, 1) for c in column("任务进度", "完成比例"))  # 80 → 0.8 shown as 80.0%
+    deadlines = column("任务分解", "完成时限")
+    months = [c for c in deadlines if isinstance(c.value, str)]
+    days = [c for c in deadlines if not isinstance(c.value, str)]
+    assert months and days  # the sample writes both
+    assert all(len(c.value) == 7 and c.value[4] == "-" for c in months)
+    assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in days)
+    members = column("申报", "党员人数")
+    assert all(isinstance(c.value, int) and c.alignment.horizontal == "right" for c in members)

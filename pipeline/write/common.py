@@ -51,10 +51,12 @@ class Formats:
         self.text = book.add_format({**base, "border": 1, "text_wrap": True})
         self.clip = book.add_format({**base, "border": 1})  # long codes such as SHA-256: shown cut, kept whole
         self.center = book.add_format({**base, "border": 1, "align": "center"})
-        self.number = book.add_format({**base, "border": 1, "num_format": "0.0"})
-        self.integer = book.add_format({**base, "border": 1, "num_format": "0"})
+        # numbers right-aligned and indented: they never touch the next column's left-aligned text
+        figure = {**base, "border": 1, "align": "right", "indent": 1}
+        self.number = book.add_format({**figure, "num_format": "0.0"})
+        self.integer = book.add_format({**figure, "num_format": "0"})
         self.date = book.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd", "align": "center"})
-        self.percent = book.add_format({**base, "border": 1, "num_format": "0.0%"})
+        self.percent = book.add_format({**figure, "num_format": "0.0%"})
         self.bold = book.add_format({**base, "bold": True, "border": 1})
         self.plain = book.add_format(base)
         self.status = {s: book.add_format({**base, "border": 1, "align": "center", "bg_color": c})
@@ -129,6 +131,8 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind
         ws.write_blank(row, col, None, fmt.text)
     elif kind == "percent":
         ws.write_number(row, col, float(value), fmt.percent)
+    elif kind == "due" and isinstance(value, str):  # a month as written (2014-05); a day is a date below
+        ws.write_string(row, col, value, fmt.center)
     elif kind == "clip":
         ws.write_string(row, col, str(value), fmt.clip)
     elif kind == "status" and str(value) in fmt.status:
