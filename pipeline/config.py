@@ -20,20 +20,7 @@ import chinese_calendar
 
 from pipeline.config_documents import Documents, locate_templates, parse_documents
 from pipeline.limits import Limits, parse_limits
-
-RUBRIC_RULES: dict[str, dict[str, type]] = {
-    # rule kind -> the parameters it accepts (besides item, max, rule)
-    "application": {"late_penalty": float, "warning_penalty": float},
-    "review_mean": {"trim_from": int},
-    "process_rates": {
-        "monthly_rate_weight": float,
-        "monthly_on_time_weight": float,
-        "quarterly_rate_weight": float,
-    },
-    "task_completion": {},
-    "publicity": {"points_each": float},
-    "inspection": {"no_record_score": float, "unrectified_penalty": float},
-}
+from pipeline.rubric import REVIEW, RULE_KINDS, Param, RubricItem
 
 SHORTLIST_KEYS: dict[str, type] = {
     "quota_share": float,
@@ -67,18 +54,6 @@ class ConfigError(StopRun):
 class Window:
     start: dt.date
     end: dt.date
-
-
-@dataclass(frozen=True)
-class RubricItem:
-    item: str
-    max: float
-    rule: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def source(self) -> str:
-        return "review" if self.rule == "review_mean" else "auto"
 
 
 @dataclass(frozen=True)
@@ -196,7 +171,7 @@ class Campaign:
 
     @property
     def review_items(self) -> tuple[RubricItem, ...]:
-        return tuple(r for r in self.rubric if r.source == "review")
+        return tuple(r for r in self.rubric if r.source == REVIEW)
 
     def grade(self, total: float) -> str:
         for name, floor in self.grades:
@@ -430,21 +405,22 @@ def _rubric(p: _Problems, rows: list[dict[str, Any]]) -> tuple[RubricItem, ...]:
             skipped = True
             continue
         key = f"rubric.{name}"
-        if rule not in RUBRIC_RULES:
-            p.add(f"{key}.rule", f"“{rule}”不是可用的计分规则（可用：{'、'.join(RUBRIC_RULES)}）")
+        kind = RULE_KINDS.get(rule) if isinstance(rule, str) else None
+        if kind is None:
+            p.add(f"{key}.rule", f"“{rule}”不是可用的计分规则（可用：{'、'.join(RULE_KINDS)}）")
             skipped = True
             continue
         if not isinstance(maximum, int | float) or maximum <= 0:
             p.add(f"{key}.max", "满分应为正数")
             skipped = True
             continue
-        allowed = RUBRIC_RULES[rule]
-        params: dict[str, Any] = {}
+        declared = {q.name: q for q in kind.params}
+        params = kind.defaults
         for pk in sorted(set(row) - {"item", "rule", "max"}):
-            if pk not in allowed:
-                p.add(f"{key}.{pk}", f"规则 {rule} 没有这个参数")
+            if pk not in declared:
+                p.add(f"{key}.{pk}", f"规则 {rule} 没有这个参数（{_param_names(kind.params)}）")
             else:
-                params[pk] = p.get(row, pk, allowed[pk], prefix=f"{key}.")
+                params[pk] = p.get(row, pk, declared[pk].type, prefix=f"{key}.")
         items.append(RubricItem(name, float(maximum), rule, params))
     names = [r.item for r in items]
     for dup in sorted({n for n in names if names.count(n) > 1}):
@@ -455,6 +431,10 @@ def _rubric(p: _Problems, rows: list[dict[str, Any]]) -> tuple[RubricItem, ...]:
     if not rows:
         p.add("rubric", "缺少评分细则")
     return tuple(items)
+
+
+def _param_names(params: tuple[Param, ...]) -> str:
+    return "可用：" + "、".join(q.name for q in params) if params else "该规则没有参数"
 
 
 def _shortlist(p: _Problems, table: dict[str, Any]) -> Shortlist:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The flow, bottom to top. A module may import its own layer or any layer below it, never above.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.config", "pipeline.config_documents", "pipeline.model", "pipeline.forms", "pipeline.issues",
-     "pipeline.names", "pipeline.limits", "pipeline.display"),
+     "pipeline.names", "pipeline.limits", "pipeline.display", "pipeline.rubric"),
     ("pipeline.read",),
     ("pipeline.parse",),
     ("pipeline.validate", "schemas"),

@@ -1,6 +1,7 @@
 """Who has not reported what (SPEC §5), on crafted inboxes of real files."""
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import factory as f
@@ -16,7 +17,9 @@ A, B = ("JN001", "江宁区东山小学党支部"), ("JN002", "秣陵中学党�
 NEW, GONE = ("JN003", "汤山幼儿园党支部"), ("JN004", "湖熟中学党支部")
 
 
+@functools.cache
 def results(box: Path, as_of: D):
+    """One consolidation per (inbox, as_of), shared by the tests that read it (they only read)."""
     c = f.campaign(as_of)
     kinds = form_kinds(c)
     return consolidate(assess(read_all(box, c, kinds=kinds), kinds, c), c)

@@ -12,7 +12,6 @@ import json
 import os
 from pathlib import Path
 
-import factory as f
 import openpyxl
 import pytest
 
@@ -20,12 +19,10 @@ GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PINPAI_UPDATE_GOLDEN") == "1"
 
 
-@pytest.fixture(scope="module")
-def outbox(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("golden") / "outbox"
-    code, text = f.run_cli(f.ROOT / "inbox", out, "--as-of", "2014-12-31", "--today", "2015-01-05")
-    assert code == 0, text
-    return out
+@pytest.fixture
+def outbox(sample_outbox: Path) -> Path:
+    """The sample's outbox (as of 2014-12-31, notices dated 2015-01-05), run once per session (conftest.py)."""
+    return sample_outbox
 
 
 def sheet_csv(path: Path, sheet: str | int) -> str:

@@ -313,12 +313,6 @@ def test_bad_file_status_and_reason(name):
     assert CHINESE.search(received.reason)
 
 
-def test_truncated_file_is_a_prefix_of_a_valid_one():
-    whole = (DATA / "template_monthly.xlsx").read_bytes()
-    part = (DATA / "bad_truncated.xlsx").read_bytes()
-    assert whole.startswith(part) and len(part) == len(whole) * 6 // 10
-
-
 def test_encrypted_whatever_its_name():
     data = (DATA / "bad_encrypted.xlsx").read_bytes()
     for name in ("月检查表.xls", "附件", "报送.ods"):

@@ -38,9 +38,8 @@ def encrypted_copy(src: Path, dst: Path) -> None:
     dst.write_bytes(out.getvalue())
 
 
-@pytest.fixture
-def inbox(tmp_path: Path) -> Path:
-    box = tmp_path / "inbox"
+def mixed_inbox(box: Path) -> Path:
+    """Good forms beside every kind of file a clerk's inbox really holds."""
     f.roster(box, [f.branch(*A), f.branch(*B)])
     f.application(box, *A)
     f.monthly(box, *A, "2014-05")
@@ -59,6 +58,23 @@ def inbox(tmp_path: Path) -> Path:
     return box
 
 
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """A fresh mixed inbox, for tests that change it or its outbox."""
+    return mixed_inbox(tmp_path / "inbox")
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """The mixed inbox run once through the CLI: (inbox, outbox, the inbox's hashes before the run).
+    Tests that only read the outbox share it."""
+    box = mixed_inbox(tmp_path_factory.mktemp("run") / "inbox")
+    before = tree_hashes(box)
+    code, out = f.run_cli(box, box.parent / "outbox")
+    assert code == 0, out
+    return box, box.parent / "outbox", before
+
+
 def _retitle(path: Path) -> None:
     """A spreadsheet of no known kind: unrelated title, no _meta sheet."""
     import openpyxl
@@ -75,10 +91,9 @@ def _retitle(path: Path) -> None:
     book.save(path)
 
 
-def test_every_file_is_listed_once_with_its_status(inbox: Path, tmp_path: Path):
-    code, out = f.run_cli(inbox, tmp_path / "outbox")
-    assert code == 0, out
-    m = f.manifest(tmp_path / "outbox")
+def test_every_file_is_listed_once_with_its_status(ran):
+    inbox, outbox, _ = ran
+    m = f.manifest(outbox)
     files = {r["文件"]: r for r in m["files"]}
     assert sorted(files) == sorted(p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file())
     assert files["加密.xlsx"]["状态"] == "无法读取" and "密码" in files["加密.xlsx"]["说明"]
@@ -97,17 +112,16 @@ def test_every_file_is_listed_once_with_its_status(inbox: Path, tmp_path: Path):
     assert files["季度汇报/2014Q2/JN001.xlsx"]["期间"] == "2014Q2"
     assert m["as_of"] == "2014-12-31"
     assert sum(m["counts"].values()) == len(files)
-    rows = table(tmp_path / "outbox" / "收件清单.xlsx", "收件清单", "文件")
+    rows = table(outbox / "收件清单.xlsx", "收件清单", "文件")
     assert len(rows) == len(files)
     assert [r["文件"] for r in rows] == sorted(files)
 
 
-def test_two_runs_are_byte_identical_and_inbox_untouched(inbox: Path, tmp_path: Path):
-    before = tree_hashes(inbox)
-    assert f.run_cli(inbox, tmp_path / "one")[0] == 0
+def test_two_runs_are_byte_identical_and_inbox_untouched(ran, tmp_path: Path):
+    inbox, outbox, before = ran
     assert f.run_cli(inbox, tmp_path / "two")[0] == 0
     assert tree_hashes(inbox) == before
-    assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "two")
+    assert tree_hashes(outbox) == tree_hashes(tmp_path / "two")
 
 
 def test_rerun_replaces_outbox_contents(inbox: Path, tmp_path: Path):
@@ -164,11 +178,10 @@ def test_submission_dated_after_as_of_is_listed_but_not_counted(tmp_path: Path):
     assert table(tmp_path / "o" / "汇总台账.xlsx", "月检查", "支部编码") == []
 
 
-def test_tables_read_with_header_on_the_first_row(inbox: Path, tmp_path: Path):
+def test_tables_read_with_header_on_the_first_row(ran):
     import pandas as pd
 
-    out = tmp_path / "o"
-    assert f.run_cli(inbox, out)[0] == 0
+    inbox, out, _ = ran
     manifest = pd.read_excel(out / "收件清单.xlsx", sheet_name="收件清单", engine="openpyxl", dtype=str)
     assert list(manifest.columns) == ["文件", "SHA256", "类型", "支部编码", "支部名称", "期间", "状态", "错误数",
                                       "警告数",

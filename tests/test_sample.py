@@ -11,15 +11,13 @@ import factory as f
 import openpyxl
 import pytest
 
-SAMPLE = f.ROOT / "inbox"
+SAMPLE = f.SAMPLE
 
 
-@pytest.fixture(scope="module")
-def outbox(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "outbox"
-    code, text = f.run_cli(SAMPLE, out, "--as-of", "2014-12-31")
-    assert code == 0, text
-    return out
+@pytest.fixture
+def outbox(sample_outbox: Path) -> Path:
+    """The sample's outbox at 2014-12-31, run once per test session (conftest.py); tests only read it."""
+    return sample_outbox
 
 
 def rows(path: Path, sheet: str, header_first: str) -> list[dict[str, object]]:

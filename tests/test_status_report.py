@@ -14,7 +14,6 @@ import pytest
 
 from pipeline.config import load_campaign
 from pipeline.write.common import STATUS_COLOURS
-from pipeline.write.common import print_title as _print_title
 from pipeline.write.status_report import CHART_TITLES, FILE_NAME, LEGEND, SHEETS, write_status_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -306,16 +305,6 @@ def test_print_setup_on_every_sheet(book):
         assert ws.freeze_panes is not None
         assert ws.auto_filter.ref.startswith("A1:")
         assert ws["A1"].font.b
-
-
-def test_title_ampersand_escaped():
-    class Sheet:
-        def set_header(self, text: str) -> None:
-            self.text = text
-
-    ws = Sheet()
-    _print_title(ws, "A&B")
-    assert ws.text.endswith("A&&B")
 
 
 def test_empty_frames_still_give_every_sheet(tmp_path, campaign):

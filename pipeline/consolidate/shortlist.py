@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.consolidate.completeness import LATE, ON_TIME
-from pipeline.consolidate.scoring import Inputs, report_rate
+from pipeline.rubric import Inputs, report_rate
 
 
 def quota(active: int, share: float) -> int:

@@ -29,7 +29,7 @@ def validate_kind(kind: FormKind, subs: list[Submission]) -> dict[str, list[Issu
             if (block, int(row[ROW]), label) in sub.unparsed:
                 continue  # already reported as unreadable or absent
             sheet, cell = _where(sub, block, row, label)
-            found_issue = issue_for_failure(str(case.check), label, specs.get(label),
+            found_issue = issue_for_failure(str(case.code), label, specs.get(label),
                                             case.failure_case, sub.file, sheet, cell)
             if found_issue is not None:
                 found[sub.file].append(found_issue)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -39,28 +40,102 @@ def new_workbook(target: str | Path, created: dt.date) -> Workbook:
     return book
 
 
-class Formats:
-    """The small set of formats every workbook uses, made once per workbook."""
+# Grade colours by position in campaign.grades (best first); anything below the last floor is 不合格.
+GRADE_COLOURS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6")
+FAIL_GRADE, FAIL_COLOUR = "不合格", "#FFC7CE"
 
-    def __init__(self, book: Workbook) -> None:
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-        self.title = book.add_format({**base, "bold": True, "font_size": 14, "align": "center"})
-        self.subtitle = book.add_format({**base, "font_color": "#595959"})
-        self.header = book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                       "align": "center", "text_wrap": True})
-        self.text = book.add_format({**base, "border": 1, "text_wrap": True})
-        self.clip = book.add_format({**base, "border": 1})  # long codes such as SHA-256: shown cut, kept whole
-        self.center = book.add_format({**base, "border": 1, "align": "center"})
-        # numbers right-aligned and indented: they never touch the next column's left-aligned text
-        figure = {**base, "border": 1, "align": "right", "indent": 1}
-        self.number = book.add_format({**figure, "num_format": "0.0"})
-        self.integer = book.add_format({**figure, "num_format": "0"})
-        self.date = book.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd", "align": "center"})
-        self.percent = book.add_format({**figure, "num_format": "0.0%"})
-        self.bold = book.add_format({**base, "bold": True, "border": 1})
-        self.plain = book.add_format(base)
-        self.status = {s: book.add_format({**base, "border": 1, "align": "center", "bg_color": c})
-                       for s, c in STATUS_COLOURS.items()}
+# Every cell format of every workbook the project writes, each named once; the workbook's font (宋体,
+# vertically centred, at the workbook's size) comes first. Variants (a number format, wrapping, a
+# colour) are the same style with a property added: Formats.get(name, num_format="0.0").
+BARE = {"unlocked"}  # styles without the workbook's font
+STYLES: dict[str, dict[str, Any]] = {
+    # titles, captions, notes
+    "title": {"bold": True, "font_size": 14, "align": "center"},  # a report's title row
+    "form_title": {"bold": True, "font_size": 16, "align": "center"},  # a printed form's title
+    "subtitle": {"font_color": "#595959"},
+    "form_subtitle": {"align": "center", "font_color": "#595959"},
+    "caption": {"bold": True, "font_size": 12},  # a table's caption on a form
+    "hint": {"font_size": 10, "italic": True},  # the note under a template's title
+    "small_note": {"font_size": 9, "font_color": "#595959", "text_wrap": True},
+    "note": {"valign": "top", "font_color": "#404040", "text_wrap": True, "border": 1},  # a 说明 block
+    # a letter (退回通知)
+    "letter_heading": {"font_name": "黑体", "font_size": 18, "align": "center"},
+    "plain": {},
+    "paragraph": {"text_wrap": True, "valign": "top"},
+    "sign_off": {"align": "center"},  # the office and the date under a letter
+    # headers and labels
+    "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center", "text_wrap": True},
+    "label": {"bold": True, "bg_color": "#F2F2F2", "border": 1, "align": "center", "text_wrap": True},
+    # cells
+    "text": {"border": 1, "text_wrap": True},
+    "clip": {"border": 1},  # long codes such as SHA-256: shown cut, kept whole
+    "left": {"border": 1, "align": "left"},
+    "center": {"border": 1, "align": "center"},
+    "item": {"border": 1, "align": "center", "text_wrap": True},
+    "strong": {"border": 1, "align": "center", "text_wrap": True, "bold": True},
+    # numbers right-aligned and indented: they never run into the next column's left-aligned text
+    "number": {"border": 1, "num_format": "0.0", "align": "right", "indent": 1},
+    "integer": {"border": 1, "num_format": "0", "align": "right", "indent": 1},
+    "count": {"border": 1, "align": "center", "num_format": "0"},  # ranks, counts
+    "date": {"border": 1, "num_format": "yyyy-mm-dd", "align": "center"},
+    "percent": {"border": 1, "num_format": "0.0%", "align": "right", "indent": 1},
+    "total": {"border": 1, "bold": True, "num_format": "0.0", "align": "right", "indent": 1},  # a 总分
+    "total_text": {"border": 1, "bold": True, "bg_color": "#F2F2F2"},  # a 合计 row
+    "total_integer": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0", "align": "right",
+                      "indent": 1},
+    "total_percent": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%", "align": "right",
+                      "indent": 1},
+    "link": {"border": 1, "align": "center", "font_color": "#0563C1", "underline": 1},
+    "badge": {"border": 1, "align": "center"},  # with the colour of a status or a grade
+    # a column's own format (no font: the cells written in it bring theirs)
+    "unlocked": {"locked": False},  # a template's column a branch may fill below the table
+    # the signature box of a printed form
+    "box": {"top": 1, "left": 1, "right": 1},
+    "sign": {"left": 1, "indent": 2},
+    "seal": {"right": 1, "align": "right", "indent": 4},
+    "sign_date": {"left": 1, "right": 1, "bottom": 1, "align": "right", "indent": 4},
+}
+
+
+def grade_colours(grades: Iterable[str]) -> dict[str, str]:
+    """Each configured grade's colour (best first), and 不合格's."""
+    out = {name: GRADE_COLOURS[min(i, len(GRADE_COLOURS) - 1)] for i, name in enumerate(grades)}
+    out.setdefault(FAIL_GRADE, FAIL_COLOUR)
+    return out
+
+
+class Formats:
+    """The formats of one workbook, each made from STYLES on first use (`fmt.header` is
+    `fmt.get("header")`); XlsxWriter writes only those a cell uses."""
+
+    def __init__(self, book: Workbook, *, size: int = 10, grades: dict[str, str] | None = None) -> None:
+        self.book = book
+        self.base = {"font_name": FONT, "font_size": size, "valign": "vcenter"}
+        self.grades = grades or {}
+        self.made: dict[tuple[str, tuple[tuple[str, Any], ...]], Format] = {}
+
+    def get(self, name: str, **extra: Any) -> Format:
+        key = (name, tuple(sorted(extra.items())))
+        made = self.made.get(key)
+        if made is None:
+            base = {} if name in BARE else self.base
+            made = self.made[key] = self.book.add_format({**base, **STYLES[name], **extra})
+        return made
+
+    def __getattr__(self, name: str) -> Format:
+        if name not in STYLES:
+            raise AttributeError(name)
+        made = self.__dict__[name] = self.get(name)  # later lookups are plain attribute reads
+        return made
+
+    def status(self, value: str, **extra: Any) -> Format | None:
+        """A status cell's colour (按时, 缺报, 受理, 错误 …); None for any other text."""
+        colour = STATUS_COLOURS.get(value)
+        return None if colour is None else self.get("badge", bg_color=colour, **extra)
+
+    def grade(self, value: str, **extra: Any) -> Format | None:
+        colour = self.grades.get(value)
+        return None if colour is None else self.get("badge", bg_color=colour, **extra)
 
 
 def display_width(text: str) -> int:
@@ -94,12 +169,13 @@ def lines_needed(text: str, width: float) -> int:
 
 
 def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]], minimum: int = 1,
-            line_height: float = LINE_HEIGHT) -> None:
+            line_height: float = LINE_HEIGHT) -> int:
     """Set a row tall enough for its wrapped cells: XlsxWriter does not size rows, and LibreOffice
-    does not autofit them on opening (long text would spill over the rows below)."""
+    does not autofit them on opening (long text would spill over the rows below). Returns the lines."""
     lines = max([minimum, *(lines_needed(text, width) for text, width in cells)])
     if lines > 1:
         ws.set_row(row, line_height * lines + 4)
+    return lines
 
 
 def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: float = MAX_WIDTH) -> float:
@@ -107,10 +183,6 @@ def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: 
     cells = [header, *(_text(v) for v in values)]
     longest = max(display_width(line) for c in cells for line in (c.split("\n") or [""]))
     return float(min(max(longest + 2, minimum), maximum))
-
-
-def column_widths(frame: pd.DataFrame, minimum: int = 6, maximum: int = MAX_WIDTH) -> list[float]:
-    return [text_width(frame[col].tolist(), str(col), minimum, maximum) for col in frame.columns]
 
 
 def _text(value: object) -> str:
@@ -124,19 +196,48 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind: str = "") -> None:
-    """Text always through write_string; numbers and dates typed; None as an empty bordered cell."""
+# Cell kinds: how a column's values are written (see write_cell).
+AUTO = ""  # by the value's type: text, number (0.0), integer, date, 是/否; missing → empty
+TEXT = "text"  # always text; missing or "" → empty
+NUMBER, TOTAL, INTEGER = "number", "total", "integer"  # a number (0.0, bold 0.0, whole and centred), else as TEXT
+_NUMBER_STYLES = {NUMBER: "number", TOTAL: "total", INTEGER: "count"}
+GRADE, STATUS = "grade", "status"  # coloured by the grade or the status, else centred
+DATE = "date"  # a date cell (blank ones keep the date format), other values as TEXT
+PERCENT, CLIP = "percent", "clip"  # a fraction shown as 0.0%; long text shown cut
+DUE = "due"  # a deadline: a month as written (2014-05) centred as text, a day as a date
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and not missing(value)
+
+
+def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind: str = AUTO) -> None:
+    """Text always through write_string (a submission's '=…' stays text); numbers and dates typed."""
     value = plain(value)
-    if missing(value):
+    if kind in _NUMBER_STYLES and _is_number(value):
+        ws.write_number(row, col, int(value) if kind == INTEGER else float(value), fmt.get(_NUMBER_STYLES[kind]))
+    elif kind in (STATUS, GRADE) and not missing(value):
+        style = fmt.status(str(value)) if kind == STATUS else fmt.grade(str(value))
+        ws.write_string(row, col, str(value), style or fmt.center)
+    elif kind == STATUS:
+        ws.write_blank(row, col, None, fmt.center)
+    elif kind == DATE and (missing(value) or value == ""):
+        ws.write_blank(row, col, None, fmt.date)
+    elif kind == DATE and isinstance(value, dt.date):
+        write_cell(ws, row, col, value, fmt)
+    elif kind in (TEXT, GRADE, DATE, *_NUMBER_STYLES):
+        if missing(value) or value == "":
+            ws.write_blank(row, col, None, fmt.text)
+        else:
+            ws.write_string(row, col, text_of(value), fmt.text)
+    elif missing(value):
         ws.write_blank(row, col, None, fmt.text)
-    elif kind == "percent":
+    elif kind == PERCENT:
         ws.write_number(row, col, float(value), fmt.percent)
-    elif kind == "due" and isinstance(value, str):  # a month as written (2014-05); a day is a date below
+    elif kind == DUE and isinstance(value, str):
         ws.write_string(row, col, value, fmt.center)
-    elif kind == "clip":
+    elif kind == CLIP:
         ws.write_string(row, col, str(value), fmt.clip)
-    elif kind == "status" and str(value) in fmt.status:
-        ws.write_string(row, col, str(value), fmt.status[str(value)])
     elif isinstance(value, bool):
         ws.write_string(row, col, "是" if value else "否", fmt.center)
     elif isinstance(value, dt.datetime | dt.date):
@@ -150,32 +251,39 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind
         ws.write_string(row, col, str(value), fmt.text)
 
 
-def write_frame(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *, title: str = "",
-                kinds: dict[str, str] | None = None, landscape: bool = True,
-                widths: Sequence[float] | None = None) -> Worksheet:
-    """One table sheet: header on row 1, rows below; the title prints as the page header.
+def shown_text(value: Any, kind: str = AUTO) -> str | None:
+    """The text a cell written by write_cell shows, for its row's height; None for numbers, dates
+    and clipped text (they never wrap)."""
+    value = plain(value)
+    if kind == DATE:
+        return None
+    if kind in (TEXT, GRADE, STATUS, *_NUMBER_STYLES):
+        return None if kind in _NUMBER_STYLES and _is_number(value) else text_of(value)
+    return value if isinstance(value, str) and kind != CLIP else None
 
-    Row 1 is the header so that the sheet reads as a table anywhere (a filter, pandas, another
-    office suite); frozen header, filter, widths and A4 print setup come with it.
-    """
-    ws = book.add_worksheet(name)
-    kinds = kinds or {}
-    top = 0
-    if title:
-        print_title(ws, title)
-    for c, col in enumerate(frame.columns):
-        ws.write_string(top, c, str(col), fmt.header)
-    widths = list(widths or column_widths(frame))
-    for r, values in enumerate(frame.itertuples(index=False), start=top + 1):
-        for c, (col, value) in enumerate(zip(frame.columns, values, strict=True)):
-            write_cell(ws, r, c, value, fmt, kinds.get(str(col), ""))
-        wrapped = [(text_of(v), widths[c]) for c, (col, v) in enumerate(zip(frame.columns, values, strict=True))
-                   if isinstance(v, str) and kinds.get(str(col)) != "clip"]
-        fit_row(ws, r, wrapped)
-    for c, width in enumerate(widths):
-        ws.set_column(c, c, width)
-    finish_sheet(ws, top, len(frame), len(frame.columns), landscape, sum(widths))
-    return ws
+
+def merged_text(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: Format,
+                last_row: int | None = None) -> None:
+    """A merged range holding text, written with write_string (never a formula or link)."""
+    bottom = row if last_row is None else last_row
+    if first == last and bottom == row:
+        ws.write_string(row, first, text, fmt)
+        return
+    ws.merge_range(row, first, bottom, last, "", fmt)
+    ws.write_string(row, first, text, fmt)
+
+
+def list_validation(ws: Worksheet, first: int, last: int, col: int, label: str, options: Sequence[str]) -> None:
+    """A dropdown of the options on rows first…last of a column, with a Chinese hint and error message."""
+    choices = "、".join(options)
+    ws.data_validation(first, col, last, col, {
+        "validate": "list",
+        "source": list(options),
+        "input_title": f"请选择{label}"[:32],
+        "input_message": f"请从下拉列表中选择：{choices}"[:255],
+        "error_title": "输入有误",
+        "error_message": f"{label}只能填写：{choices}。请从下拉列表中选择。"[:255],
+    })
 
 
 def print_title(ws: Worksheet, title: str) -> None:
@@ -186,10 +294,11 @@ def print_title(ws: Worksheet, title: str) -> None:
 
 
 def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape: bool = True,
-                 total_width: float = 0) -> None:
-    """Frozen header, filter, A4 and titles repeated; a very wide table prints across several
-    pages (first two columns repeated) rather than shrunk past reading."""
-    ws.freeze_panes(header_row + 1, 0)
+                 total_width: float = 0, *, freeze_cols: int = 0, top_margin: float = 0.6) -> None:
+    """Frozen header (and `freeze_cols` first columns), filter, A4 and titles repeated; given its
+    `total_width`, a very wide table prints across several pages (first two columns repeated)
+    rather than shrunk past reading, else it prints one page wide."""
+    ws.freeze_panes(header_row + 1, freeze_cols)
     if cols:
         ws.autofilter(header_row, 0, header_row + max(rows, 0), cols - 1)
     ws.set_paper(9)
@@ -200,7 +309,7 @@ def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape
     if pages_wide > 1:
         ws.repeat_columns(0, 1)
     ws.fit_to_pages(pages_wide, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_margins(left=0.4, right=0.4, top=top_margin, bottom=0.6)
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 

@@ -26,11 +26,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.forms import NARRATIVE, FieldSpec, FormKind, TableSpec
-from pipeline.write.common import display_width
+from pipeline.write.common import Formats, display_width, list_validation
 from pipeline.write.template_aids import TemplateAids, protect
 
 AUTHOR = "江宁区教育局党工委"
 META_SHEET = "_meta"
+FONT_SIZE = 11  # forms are filled in on screen: a size larger than the reports'
 FORM_COLUMNS = 6  # label in A, value merged across B:F
 VALUE_WIDTH = 16  # width of each of B:F on a form sheet
 MAX_WIDTH = 40  # widest a table column gets; longer text wraps
@@ -106,49 +107,31 @@ def _rows_by_table(
 # ---- formats ---------------------------------------------------------------------------------
 
 class _Styles:
-    """Workbook formats, created once per distinct combination of properties."""
+    """A form's cell styles by their role, from the one set of formats (pipeline.write.common) at the
+    forms' font size; wrapped text is top-aligned. In a template to fill in (`aids`) the cells a branch
+    fills are unlocked."""
 
-    BASE: ClassVar[dict[str, dict[str, object]]] = {
-        "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
-        "note": {"font_size": 10, "italic": True, "valign": "vcenter"},
-        "caption": {"bold": True, "font_size": 12, "valign": "vcenter"},
-        "label": {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
-                  "bg_color": "#F2F2F2"},
-        "header": {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True,
-                   "bg_color": "#DDEBF7"},
-        "value": {"border": 1, "align": "left", "valign": "vcenter"},
-        "cell": {"border": 1, "valign": "vcenter"},
-        "cell_center": {"border": 1, "align": "center", "valign": "vcenter"},  # codes, numbers, dates
+    ROLES: ClassVar[dict[str, str]] = {
+        "title": "form_title", "note": "hint", "caption": "caption", "label": "label", "header": "header",
+        "value": "left", "cell": "clip", "cell_center": "center",  # cell_center: codes, numbers, dates
     }
-
     OPEN = ("value", "cell", "cell_center")  # what a branch fills in: unlocked when the sheet is protected
 
     def __init__(self, workbook: Workbook, aids: TemplateAids | None = None) -> None:
-        self.workbook = workbook
+        self.formats = Formats(workbook, size=FONT_SIZE)
         self.aids = aids
-        self.cache: dict[tuple[str, str, bool], Format] = {}
 
     def get(self, base: str, num_format: str = "", wrap: bool = False) -> Format:
-        key = (base, num_format, wrap)
-        if key not in self.cache:
-            props = {"font_name": "宋体", "font_size": 11, **self.BASE[base]}
-            if num_format:
-                props["num_format"] = num_format
-            if wrap:
-                props["text_wrap"] = True
-                props["valign"] = "top"
-            if self.aids and base in self.OPEN:
-                props["locked"] = False
-            self.cache[key] = self.workbook.add_format(props)
-        return self.cache[key]
+        extra: dict[str, object] = {"num_format": num_format} if num_format else {}
+        if wrap:
+            extra.update(text_wrap=True, valign="top")
+        if self.aids and base in self.OPEN:
+            extra["locked"] = False
+        return self.formats.get(self.ROLES[base], **extra)
 
     def column(self) -> Format | None:
         """Template columns are open by default, so rows a branch adds below a table can be filled."""
-        if not self.aids:
-            return None
-        if ("column", "", False) not in self.cache:
-            self.cache[("column", "", False)] = self.workbook.add_format({"locked": False})
-        return self.cache[("column", "", False)]
+        return self.formats.get("unlocked") if self.aids else None
 
 
 def _display(value: object, spec: FieldSpec) -> str:
@@ -182,15 +165,7 @@ def _write_value(
 
 def dropdown(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec) -> None:
     """A dropdown of the field's options, with a Chinese hint and error message."""
-    choices = "、".join(spec.options)
-    ws.data_validation(first, col, last, col, {
-        "validate": "list",
-        "source": list(spec.options),
-        "input_title": f"请选择{spec.label}"[:32],
-        "input_message": f"请从下拉列表中选择：{choices}"[:255],
-        "error_title": "输入有误",
-        "error_message": f"{spec.label}只能填写：{choices}。请从下拉列表中选择。"[:255],
-    })
+    list_validation(ws, first, last, col, spec.label, spec.options)
 
 
 def _aid(ws: Worksheet, first: int, last: int, col: int, spec: FieldSpec, styles: _Styles) -> None:

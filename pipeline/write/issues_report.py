@@ -8,9 +8,11 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.issues import Issue
-from pipeline.write.common import Formats, new_workbook, write_frame
+from pipeline.write.common import STATUS, Formats, new_workbook
+from pipeline.write.table import table_sheet
 
 COLUMNS = ("文件", "支部名称", "工作表", "单元格", "字段", "值", "问题", "级别", "修改建议")
+WIDTHS = dict(zip(COLUMNS, (40, 28, 12, 8, 12, 24, 48, 6, 48), strict=True))
 
 
 def issues_frame(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
@@ -23,6 +25,6 @@ def write_issues(outbox: Path, issues: tuple[Issue, ...], campaign: Campaign) ->
     fmt = Formats(book)
     errors = sum(i.is_error for i in issues)
     title = f"问题清单（错误 {errors} 处，警告 {len(issues) - errors} 处；错误须改正后重新报送）"
-    widths = [40, 28, 12, 8, 12, 24, 48, 6, 48]
-    write_frame(book, fmt, "问题清单", issues_frame(issues), title=title, kinds={"级别": "status"}, widths=widths)
+    table_sheet(book, fmt, "问题清单", issues_frame(issues), title=title, kinds={"级别": STATUS}, widths=WIDTHS,
+                split_wide=True)
     book.close()

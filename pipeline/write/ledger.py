@@ -15,10 +15,11 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.forms import FIXED_KINDS, NARRATIVE
-from pipeline.write.common import Formats, column_widths, missing, new_workbook, write_frame
+from pipeline.write.common import DUE, PERCENT, Formats, missing, new_workbook
+from pipeline.write.table import table_sheet
 
 NARRATIVE_WIDTH = 30.0  # a wrapped narrative column: about 15 Chinese characters a line
-KIND_OF_TYPE = {"percent": "percent", "due": "due"}
+KIND_OF_TYPE = {"percent": PERCENT, "due": DUE}
 
 
 @cache
@@ -37,7 +38,7 @@ def shown_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     kinds = {str(c): KIND_OF_TYPE[types[str(c)]] for c in frame.columns if types.get(str(c)) in KIND_OF_TYPE}
     shown = frame.copy()
     for col, kind in kinds.items():
-        if kind == "percent":
+        if kind == PERCENT:
             shown[col] = [v if missing(v) or not isinstance(v, int | float) else float(v) / 100 for v in shown[col]]
     return shown, kinds
 
@@ -48,8 +49,7 @@ def write_ledger(outbox: Path, frames: dict[str, pd.DataFrame], campaign: Campai
     for name, frame in frames.items():
         base = frame if len(frame.columns) else pd.DataFrame(columns=["支部编码", "支部名称", "来源文件"])
         shown, kinds = shown_frame(base)
-        widths = [NARRATIVE_WIDTH if str(c) in NARRATIVE else w for c, w in zip(shown.columns, column_widths(shown),
-                                                                                 strict=True)]
-        write_frame(book, fmt, name, shown, title=f"汇总台账·{name}（已受理，共 {len(frame)} 条）", kinds=kinds,
+        widths = {str(c): NARRATIVE_WIDTH for c in shown.columns if str(c) in NARRATIVE}
+        table_sheet(book, fmt, name, shown, title=f"汇总台账·{name}（已受理，共 {len(frame)} 条）", kinds=kinds,
                     widths=widths)
     book.close()

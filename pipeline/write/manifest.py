@@ -11,7 +11,8 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.model import ManifestRow
-from pipeline.write.common import Formats, column_widths, new_workbook, write_frame
+from pipeline.write.common import CLIP, STATUS, Formats, new_workbook
+from pipeline.write.table import table_sheet
 
 STATUSES = ("受理", "退回", "被替代", "重复", "无法读取", "无法识别", "忽略", "已解压")
 
@@ -32,9 +33,9 @@ def write_manifest(outbox: Path, rows: tuple[ManifestRow, ...], campaign: Campai
     book = new_workbook(outbox / "收件清单.xlsx", campaign.as_of)
     fmt = Formats(book)
     title = f"收件清单（统计截止 {campaign.as_of.isoformat()}，共 {len(rows)} 个文件）"
-    widths = column_widths(frame, maximum=72)
-    widths[1] = 18  # the hash is for checking, not reading: shown cut, kept whole
-    write_frame(book, fmt, "收件清单", frame, title=title, kinds={"状态": "status", "SHA256": "clip"}, widths=widths)
+    table_sheet(book, fmt, "收件清单", frame, title=title, kinds={"状态": STATUS, "SHA256": CLIP},
+                widths={"SHA256": 18},  # the hash is for checking, not reading: shown cut, kept whole
+                max_width=72, split_wide=True)
     book.close()
     payload = {
         "as_of": campaign.as_of.isoformat(),

@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.config import Campaign
 from pipeline.consolidate.notices import Notice
-from pipeline.write.common import FONT, STATUS_COLOURS, finish_sheet, fit_row, new_workbook, safe_file_name
+from pipeline.write.common import Formats, finish_sheet, fit_row, new_workbook, safe_file_name
 
 COLUMNS = ("文件", "工作表", "单元格", "字段", "值", "问题", "级别", "修改建议")
 # A letter on portrait A4: the table's columns fit the page width at 11 pt (text wraps within them).
@@ -20,7 +19,7 @@ WIDTHS = (12, 7, 6, 6.5, 9, 18, 4.5, 17)
 FOLDER = "退回通知"
 HEADING = "关于报送材料退回修改的通知"
 BLANK = "＿" * 6  # a line for the clerk to write on when [notice] leaves contact or phone empty
-TABLE_PT, LETTER_PT = 11, 12
+TABLE_PT, LETTER_PT = 11, 12  # a little larger than the other workbooks': the letter is printed and read
 
 
 def notice_file_name(notice: Notice) -> str:
@@ -64,22 +63,6 @@ def contact_line(campaign: Campaign) -> str:
     return f"如有疑问，请联系：{settings.contact or BLANK}，联系电话：{settings.phone or BLANK}。"
 
 
-class _Letter:
-    """The letter's formats: a little larger than the other workbooks', since it is printed and read."""
-
-    def __init__(self, book: Workbook) -> None:
-        base = {"font_name": FONT, "font_size": LETTER_PT, "valign": "vcenter"}
-        cell = {**base, "font_size": TABLE_PT, "border": 1, "text_wrap": True}
-        self.heading = book.add_format({**base, "font_name": "黑体", "font_size": 18, "align": "center"})
-        self.salutation = book.add_format(base)
-        self.paragraph = book.add_format({**base, "text_wrap": True, "valign": "top"})
-        self.sign = book.add_format({**base, "align": "center"})
-        self.header = book.add_format({**cell, "bold": True, "bg_color": "#DDEBF7", "align": "center"})
-        self.text = book.add_format(cell)
-        self.status = {s: book.add_format({**cell, "align": "center", "bg_color": c})
-                       for s, c in STATUS_COLOURS.items()}
-
-
 def _fit(ws: Worksheet, row: int, cells: list[tuple[str, float]], points: float) -> None:
     """Row height for wrapped text of `points` size (the shared estimate is made for 10 pt)."""
     fit_row(ws, row, [(text, width * 10 / points) for text, width in cells], line_height=points * 1.45)
@@ -94,28 +77,30 @@ def _paragraph(ws: Worksheet, row: int, text: str, fmt: object, width: float) ->
 
 def _write_notice(path: Path, notice: Notice, campaign: Campaign) -> None:
     book = new_workbook(path, campaign.as_of)
-    letter = _Letter(book)
+    fmt = Formats(book, size=LETTER_PT)
+    header_fmt, text_fmt = fmt.get("header", font_size=TABLE_PT), fmt.get("text", font_size=TABLE_PT)
     ws = book.add_worksheet("退回通知")
     last, width = len(COLUMNS) - 1, float(sum(WIDTHS))
-    ws.merge_range(0, 0, 0, last, HEADING, letter.heading)
+    ws.merge_range(0, 0, 0, last, HEADING, fmt.letter_heading)
     ws.set_row(0, 40)
-    ws.merge_range(1, 0, 1, last, f"{notice.branch}：", letter.salutation)
+    ws.merge_range(1, 0, 1, last, f"{notice.branch}：", fmt.plain)
     ws.set_row(1, 24)
     for n, line in enumerate(letter_lines(notice, campaign), start=2):
-        _paragraph(ws, n, line, letter.paragraph, width)
+        _paragraph(ws, n, line, fmt.paragraph, width)
     header = 4
     for c, col in enumerate(COLUMNS):
-        ws.write_string(header, c, col, letter.header)
+        ws.write_string(header, c, col, header_fmt)
     _fit(ws, header, list(zip(COLUMNS, WIDTHS, strict=True)), TABLE_PT)
     for r, i in enumerate(notice.issues, start=header + 1):
         values = (notice.file_name(i.file), i.sheet, i.cell, i.field, i.value, i.message, i.severity, i.fix)
         for c, value in enumerate(values):  # all text from the submission: written as text, never a formula
-            ws.write_string(r, c, value, letter.status.get(value, letter.text) if c == 6 else letter.text)
+            status = fmt.status(value, font_size=TABLE_PT, text_wrap=True) if c == 6 else None
+            ws.write_string(r, c, value, status or text_fmt)
         _fit(ws, r, list(zip(values, WIDTHS, strict=True)), TABLE_PT)
     end = header + len(notice.issues)
-    _paragraph(ws, end + 2, contact_line(campaign), letter.paragraph, width)
-    ws.merge_range(end + 4, 5, end + 4, last, campaign.notice.office, letter.sign)
-    ws.merge_range(end + 5, 5, end + 5, last, chinese_date(campaign.issue_date), letter.sign)
+    _paragraph(ws, end + 2, contact_line(campaign), fmt.paragraph, width)
+    ws.merge_range(end + 4, 5, end + 4, last, campaign.notice.office, fmt.sign_off)
+    ws.merge_range(end + 5, 5, end + 5, last, chinese_date(campaign.issue_date), fmt.sign_off)
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
     finish_sheet(ws, header, len(notice.issues), len(COLUMNS), landscape=False)

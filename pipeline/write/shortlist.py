@@ -13,7 +13,7 @@ import pandas as pd
 from pipeline.config import Campaign
 from pipeline.consolidate.shortlist import Quota
 from pipeline.write.common import new_workbook
-from pipeline.write.scorecard import TableFormats, table_sheet
+from pipeline.write.scorecard import score_formats, score_table
 
 FILE = "表彰建议名单.xlsx"
 LISTED = ("排名", "支部编码", "支部名称", "品牌名称", "总分", "等次")  # the frame: 排名 = the 积分卡 rank
@@ -49,18 +49,18 @@ def listed_sheet(listed: pd.DataFrame) -> pd.DataFrame:
 def write_shortlist(outbox: Path, listed: pd.DataFrame, missed: pd.DataFrame, quota: Quota,
                     campaign: Campaign) -> None:
     book = new_workbook(outbox / FILE, campaign.as_of)
-    tf = TableFormats(book, campaign)
+    fmt = score_formats(book, campaign)
     active, share, seats = quota.active, quota.share, quota.seats
     title = f"表彰建议名单（在册支部 {active} 个，名额 {share:.0%}，共 {len(listed)} 个）"
     tie = "，同分并列均入围" if quota.tie_at_cut else ""
     note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {active} 个，建议表彰 {len(listed)} 个。\n"
             f"名额为在册支部数的 {share:.0%}，向下取整、至少 1 个，本次 {seats} 个；"
             f"符合条件的支部按总分从高到低入选{tie}。积分卡名次为该支部在积分卡中的名次，同分同名次。\n{rules_text(campaign)}")
-    table_sheet(book, tf, "建议名单", listed_sheet(listed),
+    score_table(book, fmt, "建议名单", listed_sheet(listed),
                 title=title, note=note, kinds=KINDS, freeze_cols=0)
     note = (f"未列入建议名单的在册支部 {len(missed)} 个，逐条列出未入围的原因（可据此向支部反馈）。\n"
             f"{rules_text(campaign)}")
-    table_sheet(book, tf, "未入围说明", missed.reindex(columns=list(MISSED)).reset_index(drop=True),
+    score_table(book, fmt, "未入围说明", missed.reindex(columns=list(MISSED)).reset_index(drop=True),
                 title=f"未入围说明（共 {len(missed)} 个支部）", note=note, kinds=KINDS,
-                wide={"原因": REASON_WIDTH})
+                widths={"原因": REASON_WIDTH})
     book.close()

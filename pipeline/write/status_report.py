@@ -27,18 +27,19 @@ from xlsxwriter.worksheet import Worksheet
 from pipeline.config import Campaign
 from pipeline.write.common import (
     FONT,
+    INTEGER,
+    STATUS,
     STATUS_COLOURS,
     Formats,
     display_width,
     finish_sheet,
-    fit_row,
     missing,
     new_workbook,
     print_title,
-    text_of,
     text_width,
     write_cell,
 )
+from pipeline.write.table import NONE_ROW, header_row, none_row, table_sheet
 
 FILE_NAME = "报送情况.xlsx"
 SHEETS = ("月检查", "季度汇报", "报送率", "催报名单", "未申报")
@@ -46,9 +47,9 @@ ID_COLUMNS = ("支部编码", "支部名称", "上级组织")
 RATE_COLUMNS = ("应报", "实报", "按时", "报送率", "按时率")
 NOTE_COLUMN = "说明"  # 未到期：比率仅统计提前报送 (consolidate.completeness)
 PARENT_CAPTION = "各上级组织报送情况（月检查、季度汇报分列，合计为两类合并）"
+EARLY_RATE = {"font_color": "#7F7F7F", "num_format": '0.0%"（仅统计提前报送）"'}  # a not-yet-due period's rate
 PERCENT_COLUMNS = ("报送率", "按时率")
 TOTAL = "合计"
-NONE_ROW = "无"
 LEGEND = (
     ("按时", "截止日前报送并受理"),
     ("逾期", "截止日后报送并受理"),
@@ -77,46 +78,15 @@ def write_status_report(outbox: Path, matrices: dict[str, pd.DataFrame], rates: 
                         campaign: Campaign) -> None:
     book = new_workbook(outbox / FILE_NAME, campaign.as_of)
     fmt = Formats(book)
-    extra = _Extra(book)
     as_of = campaign.as_of.isoformat()
     for kind, name, due in (("monthly", "月检查", campaign.month_due), ("quarterly", "季度汇报", campaign.quarter_due)):
         matrix = matrices.get(kind, pd.DataFrame(columns=list(ID_COLUMNS), dtype=object))
         _matrix_sheet(book, fmt, name, matrix, due, f"{name}报送情况（统计截止 {as_of}）")
-    _rates_sheet(book, fmt, extra, rates, by_parent, f"报送率（统计截止 {as_of}）")
-    _list_sheet(book, fmt, extra, "催报名单", _by_parent(chase),
-                f"催报名单（共 {len(chase)} 个支部）", kinds={"缺报数": "integer"})
-    _list_sheet(book, fmt, extra, "未申报", _by_parent(not_applied),
-                f"未申报（共 {len(not_applied)} 个支部）", kinds={})
+    _rates_sheet(book, fmt, rates, by_parent, f"报送率（统计截止 {as_of}）")
+    for name, frame, kinds in (("催报名单", chase, {"缺报数": INTEGER}), ("未申报", not_applied, {})):
+        table_sheet(book, fmt, name, _by_parent(frame), title=f"{name}（共 {len(frame)} 个支部）", kinds=kinds,
+                    min_width=8, min_widths=WRAPPED_MIN, empty=NONE_ROW)
     book.close()
-
-
-class _Extra:
-    """Formats this report needs beyond the shared ones."""
-
-    def __init__(self, book: Workbook) -> None:
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-        total = {**base, "bold": True, "border": 1, "bg_color": "#F2F2F2"}
-        self.total_text = book.add_format(total)
-        self.total_integer = book.add_format({**total, "num_format": "0"})
-        self.total_percent = book.add_format({**total, "num_format": "0.0%"})
-        self.count = book.add_format({**base, "border": 1, "align": "center", "num_format": "0"})
-        # a not-yet-due period's rate says what it counts (the cell stays a number)
-        self.early_percent = book.add_format({**base, "border": 1, "font_color": "#7F7F7F",
-                                              "num_format": '0.0%"（仅统计提前报送）"'})
-        self.caption = book.add_format({**base, "bold": True})
-
-
-# ---- generic helpers (local to this module) ----------------------------------------------------
-
-def _header(ws: Worksheet, fmt: Formats, row: int, columns: Sequence[str], first_col: int = 0) -> None:
-    for c, name in enumerate(columns, start=first_col):
-        ws.write_string(row, c, name, fmt.header)
-
-
-def _none_row(ws: Worksheet, fmt: Formats, row: int, cols: int, first_col: int = 0) -> None:
-    ws.write_string(row, first_col, NONE_ROW, fmt.text)
-    for c in range(first_col + 1, first_col + cols):
-        ws.write_blank(row, c, None, fmt.text)
 
 
 def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
@@ -134,34 +104,13 @@ def _by_parent(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _matrix_sheet(book: Workbook, fmt: Formats, name: str, matrix: pd.DataFrame,
                   due_of: Callable[[str], dt.date], title: str) -> None:
-    ws = book.add_worksheet(name)
-    print_title(ws, title)
+    """The branch × period matrix as a table (status cells coloured), the legend and due dates beside it."""
     periods = [str(c) for c in matrix.columns if str(c) not in ID_COLUMNS]
-    columns = [*ID_COLUMNS, *periods]
-    widths = [text_width(matrix[c].tolist() if c in matrix.columns else [], c, minimum=8) for c in ID_COLUMNS]
-    widths += [float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods]
-    for c, width in enumerate(widths):
-        ws.set_column(c, c, width)
-
-    _header(ws, fmt, 0, columns)
-    for r, record in enumerate(matrix.to_dict("records"), start=1):
-        for c, col in enumerate(ID_COLUMNS):
-            write_cell(ws, r, c, record.get(col), fmt)
-        for c, period in enumerate(periods, start=len(ID_COLUMNS)):
-            value = record.get(period)
-            if missing(value):
-                ws.write_blank(r, c, None, fmt.center)
-            else:
-                ws.write_string(r, c, str(value), fmt.status.get(str(value), fmt.center))
-        fit_row(ws, r, [(text_of(record.get(col)), widths[c]) for c, col in enumerate(ID_COLUMNS)])
-    rows = len(matrix)
-    if not rows:
-        _none_row(ws, fmt, 1, len(columns))
-        rows = 1
-
-    _legend_and_dues(ws, len(columns) + 1, periods, due_of)
-    finish_sheet(ws, 0, rows, len(columns))
-    ws.freeze_panes(1, 2)
+    ws = table_sheet(book, fmt, name, matrix.reindex(columns=[*ID_COLUMNS, *periods]), title=title,
+                     kinds=dict.fromkeys(periods, STATUS), min_width=8,
+                     widths={p: float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods},
+                     freeze_cols=2, empty=NONE_ROW)
+    _legend_and_dues(ws, len(ID_COLUMNS) + len(periods) + 1, periods, due_of)
 
 
 def _legend_and_dues(ws: Worksheet, first: int, periods: Sequence[str],
@@ -199,35 +148,37 @@ def _ordered_rates(rates: pd.DataFrame) -> pd.DataFrame:
     return rates.iloc[index].reset_index(drop=True)
 
 
-def _rate_row(ws: Worksheet, fmt: Formats, extra: _Extra, row: int, first_col: int, labels: Sequence[Any],
+def _rate_row(ws: Worksheet, fmt: Formats, row: int, first_col: int, labels: Sequence[Any],
               record: dict[str, Any], bold: bool, note: bool = False) -> None:
+    """One row of a rates table; a 合计 row in the bold grey total styles; `note`: a 说明 cell last."""
     for c, label in enumerate(labels, start=first_col):
         if bold:
-            ws.write_string(row, c, "" if missing(label) else str(label), extra.total_text)
+            ws.write_string(row, c, "" if missing(label) else str(label), fmt.total_text)
         else:
             write_cell(ws, row, c, "" if missing(label) else str(label), fmt)
     early = bool(record.get(NOTE_COLUMN))  # a period not yet due: its rates count early reports only
     for c, col in enumerate(RATE_COLUMNS, start=first_col + len(labels)):
         value = record.get(col)
         if missing(value):
-            ws.write_blank(row, c, None, extra.total_text if bold else fmt.text)
+            ws.write_blank(row, c, None, fmt.total_text if bold else fmt.text)
         elif col in PERCENT_COLUMNS:
-            ws.write_number(row, c, float(value), extra.total_percent if bold else
-                            extra.early_percent if early else fmt.percent)
+            ws.write_number(row, c, float(value), fmt.total_percent if bold else
+                            fmt.get("percent", **EARLY_RATE) if early else fmt.percent)
         else:
-            ws.write_number(row, c, int(value), extra.total_integer if bold else fmt.integer)
+            ws.write_number(row, c, int(value), fmt.total_integer if bold else fmt.integer)
     if note:
         c = first_col + len(labels) + len(RATE_COLUMNS)
         text = record.get(NOTE_COLUMN)
-        ws.write_string(row, c, "" if missing(text) else str(text), extra.total_text if bold else fmt.text)
+        ws.write_string(row, c, "" if missing(text) else str(text), fmt.total_text if bold else fmt.text)
 
 
 def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return frame[name].tolist() if name in frame.columns else []
 
 
-def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFrame, by_parent: pd.DataFrame,
-                 title: str) -> None:
+def _rates_sheet(book: Workbook, fmt: Formats, rates: pd.DataFrame, by_parent: pd.DataFrame, title: str) -> None:
+    """Two tables stacked (per period, then per 上级组织) with their 合计 rows, the chart and the note
+    beside them: a layout of its own, from the same formats and rows as every table."""
     ws = book.add_worksheet("报送率")
     print_title(ws, title)
     rates = _ordered_rates(rates)
@@ -241,26 +192,26 @@ def _rates_sheet(book: Workbook, fmt: Formats, extra: _Extra, rates: pd.DataFram
         ws.set_column(c, c, width)
 
     columns = ["类型", "期间", *RATE_COLUMNS, NOTE_COLUMN]
-    _header(ws, fmt, 0, columns)
+    header_row(ws, fmt, 0, columns)
     for r, record in enumerate(rates.to_dict("records"), start=1):
-        _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("期间")], record,
+        _rate_row(ws, fmt, r, 0, [record.get("类型"), record.get("期间")], record,
                   record.get("期间") == TOTAL, note=True)
     rows = len(rates)
     if not rows:
-        _none_row(ws, fmt, 1, len(columns))
+        none_row(ws, fmt, 1, len(columns))
         rows = 1
 
     # Below, after one empty row: a caption, then the same columns per 上级组织 and report type (SPEC §8),
     # each 上级组织 closed by its 合计 row.
     caption = rows + 2
-    ws.write_string(caption, 0, PARENT_CAPTION, extra.caption)
+    ws.write_string(caption, 0, PARENT_CAPTION, fmt.get("plain", bold=True))
     top = caption + 1
-    _header(ws, fmt, top, ["类型", "上级组织", *RATE_COLUMNS])
+    header_row(ws, fmt, top, ["类型", "上级组织", *RATE_COLUMNS])
     for r, record in enumerate(by_parent.to_dict("records"), start=top + 1):
-        _rate_row(ws, fmt, extra, r, 0, [record.get("类型"), record.get("上级组织")], record,
+        _rate_row(ws, fmt, r, 0, [record.get("类型"), record.get("上级组织")], record,
                   record.get("类型") == TOTAL)
     if by_parent.empty:
-        _none_row(ws, fmt, top + 1, len(columns) - 1)
+        none_row(ws, fmt, top + 1, len(columns) - 1)
 
     side = len(widths) + 1  # the charts and their note sit right of the tables, after one empty column
     width = CHART_WIDTH
@@ -309,29 +260,3 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, kind: str, 
     chart.set_size({"width": width, "height": CHART_HEIGHT})
     ws.insert_chart(at_row, at_col, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
     return True
-
-
-# ---- 催报名单 / 未申报 ---------------------------------------------------------------------------
-
-def _list_sheet(book: Workbook, fmt: Formats, extra: _Extra, name: str, frame: pd.DataFrame, title: str,
-                kinds: dict[str, str]) -> None:
-    ws = book.add_worksheet(name)
-    print_title(ws, title)
-    columns = [str(c) for c in frame.columns]
-    widths = [text_width(frame[c].tolist(), c, minimum=WRAPPED_MIN.get(c, 8)) for c in columns]
-    for c, width in enumerate(widths):
-        ws.set_column(c, c, width)
-    _header(ws, fmt, 0, columns)
-    for r, record in enumerate(frame.to_dict("records"), start=1):
-        for c, col in enumerate(columns):
-            value = record.get(col)
-            if kinds.get(col) == "integer" and not missing(value):
-                ws.write_number(r, c, int(value), extra.count)
-            else:
-                write_cell(ws, r, c, value, fmt)
-        fit_row(ws, r, [(text_of(record.get(col)), widths[c]) for c, col in enumerate(columns)])
-    rows = len(frame)
-    if not rows:
-        _none_row(ws, fmt, 1, len(columns))
-        rows = 1
-    finish_sheet(ws, 0, rows, len(columns))
