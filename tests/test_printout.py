@@ -6,10 +6,15 @@ openpyxl; the print checks render with LibreOffice where it is installed and are
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from pipeline.consolidate.scoring import rounded_total, tenth
 from pipeline.names import natural_key, short_name
@@ -140,3 +145,69 @@ def test_ledger_percentages_deadlines_and_numbers(sample_outbox):
     assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in days)
     members = column("申报", "党员人数")
     assert all(isinstance(c.value, int) and c.alignment.horizontal == "right" for c in members)
+
+
+# ---- 12. print on A4 --------------------------------------------------------------------------------
+
+def test_print_setup_of_the_lists_and_score_tables(sample_outbox):
+    import factory as f
+
+    manifest = openpyxl.load_workbook(sample_outbox / "收件清单.xlsx")["收件清单"]
+    header = [c.value for c in manifest[1]]
+    assert header[-1] == "SHA256" and header[0] == "文件"
+    issues = openpyxl.load_workbook(sample_outbox / "问题清单.xlsx")["问题清单"]
+    for ws in (manifest, issues):
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+        assert (ws.page_setup.fitToWidth or 1) == 1 and ws.print_title_cols is None  # one page wide
+        widths = sum(d.width * (d.max - d.min + 1) for d in ws.column_dimensions.values())
+        assert widths <= 152  # ≥ 90 % on one landscape A4 width: 10-pt text prints at ≥ 9 pt
+    names = [c.value for c in issues[1]]
+    for column in ("问题", "修改建议"):
+        assert issues.cell(2, names.index(column) + 1).alignment.wrap_text
+    for file, sheet in (("积分卡.xlsx", "积分卡"), ("年度考核表.xlsx", "汇总")):
+        ws = openpyxl.load_workbook(sample_outbox / file)[sheet]
+        assert f.drawn_text(sample_outbox / file, sheet).startswith("说明：")  # below the table, drawn
+        assert all(c.value is None for row in ws.iter_rows(min_col=ws.max_column + 1) for c in row)
+        assert "说明" not in [c.value for c in ws[1]]
+    quarterly = openpyxl.load_workbook(sample_outbox / "报送情况.xlsx")["季度汇报"]
+    assert quarterly.max_row - 1 >= 40 and quarterly.page_setup.fitToHeight in (None, 1)  # 40 branches, one page
+    apply = openpyxl.load_workbook(sample_outbox / "汇总台账.xlsx")["申报"]
+    assert (apply.page_setup.fitToWidth or 1) == 1
+    narrative = [c.column for c in apply[1] if c.value in ("品牌释义", "创建内容")]
+    assert narrative and all(apply.cell(2, n).alignment.wrap_text for n in narrative)
+
+
+RENDER = all(shutil.which(t) for t in ("soffice", "pdfinfo", "pdftotext"))
+# Pages of the sample's workbooks on A4 (LibreOffice), and the smallest body text allowed: a 10-pt
+# glyph box is 13.0 pt high at 100 %, so 11.7 is 9 pt. 汇总台账's 申报 sheet (21 columns, 8 of them
+# paragraphs) is one page wide below that and is left out of the size check.
+PAGES = {"积分卡": (1, 2), "问题清单": (1, 2), "报送情况": (5, 7), "表彰建议名单": (2, 2), "收件清单": (20, 40),
+         "年度考核表": (40, 43), "汇总台账": (150, 260), "审核验收表": (1, 3), "品牌认定名册": (3, 3)}
+MIN_GLYPH = 11.7
+SLOW = {"汇总台账"}  # ≈ 20 s of LibreOffice alone: rendered only with PINPAI_RENDER_ALL=1
+
+
+@pytest.mark.skipif(not RENDER, reason="LibreOffice and poppler-utils are not installed")
+def test_sample_workbooks_render_readably_on_a4(sample_outbox, tmp_path):
+    everything = os.environ.get("PINPAI_RENDER_ALL") == "1"
+    files = sorted(str(p) for p in sample_outbox.rglob("*.xlsx") if everything or p.stem not in SLOW)
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), *files], check=True, capture_output=True, timeout=300)
+    for name, (low, high) in PAGES.items():
+        if name in SLOW and not everything:
+            continue
+        pdf = tmp_path / f"{name}.pdf"
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info)[1])
+        assert low <= pages <= high, (name, pages)
+        text = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+        for n, page in enumerate(text.split("<page ")[1:], start=1):
+            boxes = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+            if not boxes or (name == "汇总台账" and "汇总台账·申报" in page):
+                continue
+            heights = sorted(float(b) - float(a) for a, b, _ in boxes)
+            assert heights[len(heights) // 2] >= MIN_GLYPH, (name, n, heights[len(heights) // 2])
+    notices = [p for p in tmp_path.glob("*.pdf") if p.stem not in PAGES]
+    assert notices and all("Pages:           1" in subprocess.run(["pdfinfo", str(p)], capture_output=True,
+                                                                   text=True).stdout for p in notices)

@@ -26,8 +26,10 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipeline.config import Campaign
 from pipeline.write.common import (
+    DEFAULT_ROW_PIXELS,
     FONT,
     INTEGER,
+    PAGE_WIDTH,
     STATUS,
     STATUS_COLOURS,
     Formats,
@@ -39,7 +41,7 @@ from pipeline.write.common import (
     text_width,
     write_cell,
 )
-from pipeline.write.table import NONE_ROW, header_row, none_row, table_sheet
+from pipeline.write.table import COLUMN_PADDING, NONE_ROW, UNIT_PIXELS, header_row, none_row, table_sheet
 
 FILE_NAME = "报送情况.xlsx"
 SHEETS = ("月检查", "季度汇报", "报送率", "催报名单", "未申报")
@@ -65,12 +67,15 @@ RATES_NOTE = ("说明：报送率 =（按时 + 逾期）÷ 应报；按时率 = 
               "应报 = 已报送的期数加上已到截止日的其余期数；应报为 0 时比率留空。")
 CHART_TITLES = {"月检查": "月检查各月报送率与按时率", "季度汇报": "季度汇报各季度报送率与按时率"}
 CHART_HEIGHT = 320  # pixels
-CHART_WIDTH = 560  # pixels
+CHART_WIDTH = 440  # pixels: two side by side fit one landscape page
+CHART_GAP = 12  # pixels between the two charts
 NOTE_HEIGHT = 44  # pixels: the formula note's text box, two lines of 10-pt text
 WRAPPED_MIN = {"缺报项": 30, "情况": 20}  # text wraps (taller row) only past the 60-wide maximum
 PERIOD_MIN = 9.0
 GAP_WIDTH = 3.0  # the empty column between a table and what sits to its right
-ROW_PIXELS = 20  # a default-height row
+MATRIX_ROW = 13.0  # points: a matrix row (10-pt text)
+ONE_PAGE_HEIGHT = 565.0  # points of rows one landscape A4 page holds at 90 % (margins 0.6")
+DEFAULT_COLUMN_PIXELS = 64  # a column nobody sized
 
 
 def write_status_report(outbox: Path, matrices: dict[str, pd.DataFrame], rates: pd.DataFrame,
@@ -109,8 +114,15 @@ def _matrix_sheet(book: Workbook, fmt: Formats, name: str, matrix: pd.DataFrame,
     ws = table_sheet(book, fmt, name, matrix.reindex(columns=[*ID_COLUMNS, *periods]), title=title,
                      kinds=dict.fromkeys(periods, STATUS), min_width=8,
                      widths={p: float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods},
-                     freeze_cols=2, empty=NONE_ROW)
+                     freeze_cols=2, empty=NONE_ROW, side_width=GAP_WIDTH + LEGEND_WIDTH / UNIT_PIXELS)
     _legend_and_dues(ws, len(ID_COLUMNS) + len(periods) + 1, periods, due_of)
+    # Rows a little lower than the default, so that 40 branches print on one landscape page at ≥ 90 %.
+    ws.set_default_row(MATRIX_ROW)
+    natural = [text_width(matrix[c].tolist() if c in matrix else [], c, 8) for c in ID_COLUMNS]
+    natural += [float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods]
+    unwrapped = sum(natural) + COLUMN_PADDING * len(natural) + GAP_WIDTH + LEGEND_WIDTH / UNIT_PIXELS <= PAGE_WIDTH
+    if unwrapped and (len(matrix) + 2) * MATRIX_ROW <= ONE_PAGE_HEIGHT:
+        ws.fit_to_pages(1, 1)
 
 
 def _legend_and_dues(ws: Worksheet, first: int, periods: Sequence[str],
@@ -213,25 +225,29 @@ def _rates_sheet(book: Workbook, fmt: Formats, rates: pd.DataFrame, by_parent: p
     if by_parent.empty:
         none_row(ws, fmt, top + 1, len(columns) - 1)
 
-    side = len(widths) + 1  # the charts and their note sit right of the tables, after one empty column
-    width = CHART_WIDTH
-    below = 0
+    # Below the tables, on a page of their own: one chart per report type side by side, the note under them.
+    at = top + 1 + max(len(by_parent), 1) + 1
+    drawn = 0
     for kind in CHART_TITLES:
-        if _rates_chart(book, ws, rates, kind, side, width, below):
-            below += math.ceil(CHART_HEIGHT / ROW_PIXELS) + 1
-    # A text box, not a cell: a cell beside the tables would read as one more column of them.
-    ws.insert_textbox(below, side, RATES_NOTE, {
-        "width": width, "height": NOTE_HEIGHT, "object_position": 2,
+        if _rates_chart(book, ws, rates, kind, at, drawn * (CHART_WIDTH + CHART_GAP)):
+            drawn += 1
+    below = at + (math.ceil(CHART_HEIGHT / DEFAULT_ROW_PIXELS) + 1 if drawn else 0)
+    # A text box, not a cell: a cell under the tables would read as one more row of them.
+    ws.insert_textbox(below, 0, RATES_NOTE, {
+        "width": 2 * CHART_WIDTH + CHART_GAP, "height": NOTE_HEIGHT, "object_position": 2,
         "font": {"name": FONT, "size": 10, "color": "#595959"},
         "align": {"vertical": "top"}, "line": {"none": True}, "fill": {"none": True},
     })
     finish_sheet(ws, 0, rows, len(columns))
+    ws.set_h_pagebreaks([at])  # a chart is never cut by a page break
+    tables = sum(w * UNIT_PIXELS + 5 for w in [*widths, GAP_WIDTH])  # pixels
+    extra = max(0, math.ceil((2 * CHART_WIDTH + CHART_GAP - tables) / DEFAULT_COLUMN_PIXELS))
+    ws.print_area(0, 0, below + math.ceil(NOTE_HEIGHT / DEFAULT_ROW_PIXELS), len(widths) + extra)
 
 
-def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, kind: str, at_col: int, width: int,
-                 at_row: int) -> bool:
-    """Line chart of one report type's period rows (月检查 or 季度汇报), right of the tables at
-    (`at_row`, `at_col`). False when there is nothing to draw."""
+def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, kind: str, at_row: int, x_offset: int) -> bool:
+    """Line chart of one report type's period rows (月检查 or 季度汇报) at row `at_row`, `x_offset`
+    pixels from column A. False when there is nothing to draw."""
     if rates.empty:
         return False
     chosen = [i for i, (k, period) in enumerate(zip(rates["类型"], rates["期间"], strict=True))
@@ -257,6 +273,6 @@ def _rates_chart(book: Workbook, ws: Worksheet, rates: pd.DataFrame, kind: str, 
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": font})
     chart.set_legend({"position": "bottom", "font": font})
-    chart.set_size({"width": width, "height": CHART_HEIGHT})
-    ws.insert_chart(at_row, at_col, chart, {"x_offset": 0, "y_offset": 0, "object_position": 2})
+    chart.set_size({"width": CHART_WIDTH, "height": CHART_HEIGHT})
+    ws.insert_chart(at_row, 0, chart, {"x_offset": x_offset, "y_offset": 0, "object_position": 2})
     return True
