@@ -213,7 +213,8 @@ def test_rates_table(path, book):
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:H7"
     assert ws["H3"].value == EARLY and ws["H2"].value in (None, "")
-    assert "仅统计提前报送" in ws["F6"].number_format and "仅统计提前报送" not in ws["F5"].number_format
+    assert ws["F6"].font.i and not ws["F5"].font.i and ws["F6"].number_format == "0.0%"  # set apart, still a rate
+    assert "仅统计提前报送" in ws["H6"].value
     assert "报送率（统计截止 2014-12-31）" in ws.oddHeader.center.text
 
 

@@ -49,7 +49,7 @@ ID_COLUMNS = ("支部编码", "支部名称", "上级组织")
 RATE_COLUMNS = ("应报", "实报", "按时", "报送率", "按时率")
 NOTE_COLUMN = "说明"  # 未到期：比率仅统计提前报送 (consolidate.completeness)
 PARENT_CAPTION = "各上级组织报送情况（月检查、季度汇报分列，合计为两类合并）"
-EARLY_RATE = {"font_color": "#7F7F7F", "num_format": '0.0%"（仅统计提前报送）"'}  # a not-yet-due period's rate
+EARLY_RATE = {"font_color": "#7F7F7F", "italic": True}  # a not-yet-due period's rate: 说明 says what it counts
 PERCENT_COLUMNS = ("报送率", "按时率")
 TOTAL = "合计"
 LEGEND = (
@@ -111,17 +111,22 @@ def _matrix_sheet(book: Workbook, fmt: Formats, name: str, matrix: pd.DataFrame,
                   due_of: Callable[[str], dt.date], title: str) -> None:
     """The branch × period matrix as a table (status cells coloured), the legend and due dates beside it."""
     periods = [str(c) for c in matrix.columns if str(c) not in ID_COLUMNS]
+    period_widths = {p: float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods}
+    natural = [text_width(matrix[c].tolist() if c in matrix else [], c, 8) for c in ID_COLUMNS]
+    table = sum(natural) + sum(period_widths.values()) + COLUMN_PADDING * (len(natural) + len(periods))
+    legend = GAP_WIDTH + LEGEND_WIDTH / UNIT_PIXELS
+    # The legend prints beside the matrix when both fit one page width unwrapped; otherwise the matrix
+    # alone prints (its cells spell out their status) and the legend is for the screen.
+    beside = table + legend <= PAGE_WIDTH
     ws = table_sheet(book, fmt, name, matrix.reindex(columns=[*ID_COLUMNS, *periods]), title=title,
-                     kinds=dict.fromkeys(periods, STATUS), min_width=8,
-                     widths={p: float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods},
-                     freeze_cols=2, empty=NONE_ROW, side_width=GAP_WIDTH + LEGEND_WIDTH / UNIT_PIXELS)
+                     kinds=dict.fromkeys(periods, STATUS), min_width=8, widths=period_widths,
+                     freeze_cols=2, empty=NONE_ROW, side_width=legend if beside else 0)
     _legend_and_dues(ws, len(ID_COLUMNS) + len(periods) + 1, periods, due_of)
     # Rows a little lower than the default, so that 40 branches print on one landscape page at ≥ 90 %.
     ws.set_default_row(MATRIX_ROW)
-    natural = [text_width(matrix[c].tolist() if c in matrix else [], c, 8) for c in ID_COLUMNS]
-    natural += [float(max(display_width(p) + 2, PERIOD_MIN)) for p in periods]
-    unwrapped = sum(natural) + COLUMN_PADDING * len(natural) + GAP_WIDTH + LEGEND_WIDTH / UNIT_PIXELS <= PAGE_WIDTH
-    if unwrapped and (len(matrix) + 2) * MATRIX_ROW <= ONE_PAGE_HEIGHT:
+    if not beside:
+        ws.print_area(0, 0, max(len(matrix), 1), len(ID_COLUMNS) + len(periods) - 1)
+    if table <= PAGE_WIDTH and (len(matrix) + 2) * MATRIX_ROW <= ONE_PAGE_HEIGHT:
         ws.fit_to_pages(1, 1)
 
 

@@ -185,8 +185,11 @@ def typical_width(values: Sequence[object], width: float) -> float:
 
 
 def header_floor(header: str) -> float:
-    """The narrowest a column may get for its header: the header on two lines."""
-    return float(math.ceil(display_width(header) / 2) + 2)
+    """The narrowest a column may get for its header: a Chinese header on two lines; one without
+    Chinese (2014-05, SHA256) stays whole."""
+    if display_width(header) == len(header):
+        return float(len(header) + 2)
+    return float(math.ceil(display_width(header) / 2) + 3)  # bold headers are a little wider
 
 
 def note_box(ws: Worksheet, row: int, note: str, width: float) -> int:
