@@ -32,8 +32,13 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline schemas tests
 
+BRANCHES ?= 250 1000 3000
+REPEAT   ?= 3
+NAIVE_MAX ?= 1000
+
+# Timings side by side (never part of make test); inboxes are generated once under .cache/bench/.
 bench: $(STAMP)
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m pipeline.bench --branches $(BRANCHES) --repeat $(REPEAT) --naive-max $(NAIVE_MAX) --date "$$(date '+%Y-%m-%d %H:%M %Z')"
 
 # Regenerate the shipped sample inbox (synthetic data); files of the same name are overwritten,
 # nothing is deleted.

@@ -9,6 +9,7 @@ comes with its basis in Chinese, so any point can be traced to the ledger rows b
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,14 @@ class Inputs:
         """Each ledger sheet split by 支部编码 once, so every rule reads only its branch's rows."""
         return {name: dict(tuple(frame.groupby("支部编码", sort=False))) if "支部编码" in frame else {}
                 for name, frame in self.ledger.items()}
+
+    @cached_property
+    def rate_rows(self) -> dict[tuple[str, str], dict[str, object]]:
+        """(支部编码, 类型) → that branch's first rates row, indexed once (not a frame filter per branch)."""
+        found: dict[tuple[str, str], dict[str, object]] = {}
+        for row in self.rates.to_dict("records"):
+            found.setdefault((row["支部编码"], row["类型"]), row)
+        return found
 
     def rows(self, sheet: str, code: str) -> pd.DataFrame:
         return self.by_branch[sheet].get(code, self.ledger[sheet].iloc[0:0])
@@ -84,6 +93,13 @@ class RuleKind:
         return {p.name: p.default for p in self.params}
 
 
+def _as_text(value: object) -> str | None:
+    """As `astype(str)` then `drop_duplicates` compare a value: its text, every kind of missing alike."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
 def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
@@ -125,10 +141,9 @@ def review_mean(item: RubricItem, code: str, data: Inputs) -> Score:
 
 def report_rate(data: Inputs, code: str, kind: str) -> tuple[float, float, str, str]:
     """(reporting rate, on-time rate, 实报/应报, 按时/应报); a rate with nothing due counts as 1."""
-    rows = data.rates[(data.rates["支部编码"] == code) & (data.rates["类型"] == kind)]
-    if rows.empty:
+    r = data.rate_rows.get((code, kind))
+    if r is None:
         return 1.0, 1.0, "0/0", "0/0"
-    r = rows.iloc[0]
     rate = 1.0 if r["报送率"] is None else float(r["报送率"])
     on_time = 1.0 if r["按时率"] is None else float(r["按时率"])
     return rate, on_time, f"{r['实报']}/{r['应报']}", f"{r['按时']}/{r['应报']}"
@@ -163,7 +178,8 @@ def task_completion(item: RubricItem, code: str, data: Inputs) -> Score:
 
 def publicity(item: RubricItem, code: str, data: Inputs) -> Score:
     posts = data.rows("宣传报道", code)
-    distinct = 0 if posts.empty else len(posts[["发布日期", "渠道", "标题"]].astype(str).drop_duplicates())
+    distinct = 0 if posts.empty else len(set(zip(*(map(_as_text, posts[c].tolist())
+                                                   for c in ("发布日期", "渠道", "标题")), strict=True)))
     each = item.params["points_each"]
     return Score(min(distinct * each, item.max), f"宣传报道 {distinct} 篇，每篇 {_num(each)} 分")
 

@@ -16,6 +16,7 @@ from pipeline.consolidate.results import Results, consolidate
 from pipeline.forms import FormKind, form_kinds
 from pipeline.model import Received
 from pipeline.parse.file import FileReader
+from pipeline.read.cache import ReadCache
 from pipeline.read.inbox import read_inbox
 from pipeline.validate.register import VALID
 from pipeline.write.assessment_sheets import write_assessment_sheets
@@ -31,6 +32,11 @@ from pipeline.write.shortlist import write_shortlist
 from pipeline.write.status_report import write_status_report
 
 Progress = Callable[[Iterator[Path]], Iterator[Path]]
+Stage = Callable[[str], None]  # told each stage's name as it starts: 读取 / 校验 / 汇总 / 写出
+
+
+def no_stage(_name: str) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Computed:
 
     assessment: Assessment
     results: Results
+    cache_hits: int | None = None  # files served by the read cache (None: run without it)
 
 
 @dataclass(frozen=True)
@@ -48,22 +55,37 @@ class RunResult:
     counts: dict[str, int]
     notices: int
     extra_lines: tuple[str, ...] = ()
+    cache_hits: int | None = None
 
 
 def read_all(inbox: Path, campaign: Campaign, progress: Progress = iter,
-             kinds: tuple[FormKind, ...] | None = None, jobs: int = 1) -> list[Received]:
+             kinds: tuple[FormKind, ...] | None = None, jobs: int = 1,
+             cache: ReadCache | None = None) -> list[Received]:
     """Every inbox file read once (the read and parse layers), in `jobs` worker processes."""
     kinds = kinds or form_kinds(campaign)
-    return read_inbox(inbox, FileReader(kinds, campaign), progress, jobs, campaign.limits)
+    return read_inbox(inbox, FileReader(kinds, campaign), progress, jobs, campaign.limits, cache=cache,
+                      shared=kinds)
 
 
-def compute(inbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1) -> Computed:
-    """The whole run as values: no disk writes."""
+def read_cache(cache_dir: Path, campaign: Campaign, kinds: tuple[FormKind, ...]) -> ReadCache:
+    """The content cache for this reading configuration (read/cache.py)."""
+    return ReadCache(cache_dir, FileReader(kinds, campaign).cache_key(), shared=kinds)
+
+
+def compute(inbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1,
+            cache_dir: Path | None = None, stage: Stage = no_stage) -> Computed:
+    """The whole run as values: no disk writes (but the read cache's, when `cache_dir` is given)."""
     kinds = form_kinds(campaign)
-    assessment = assess(read_all(inbox, campaign, progress, kinds, jobs), kinds, campaign)
+    cache = read_cache(cache_dir, campaign, kinds) if cache_dir is not None else None
+    stage("读取")
+    received = read_all(inbox, campaign, progress, kinds, jobs, cache)
+    stage("校验")
+    assessment = assess(received, kinds, campaign)
+    stage("汇总")
     results = consolidate(assessment, campaign)
     # Warnings known only once scored (a 通过 against the shortlist's criteria) join the committee's files.
-    return Computed(with_warnings(assessment, results.recognition.warnings), results)
+    return Computed(with_warnings(assessment, results.recognition.warnings), results,
+                    None if cache is None else cache.hits)
 
 
 def write_outbox(computed: Computed, outbox: Path, campaign: Campaign, inbox: Path | None = None,
@@ -90,13 +112,14 @@ def write_outbox(computed: Computed, outbox: Path, campaign: Campaign, inbox: Pa
 
 
 def run(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter, jobs: int = 1,
-        wait: float | None = None) -> RunResult:
+        wait: float | None = None, cache_dir: Path | None = None, stage: Stage = no_stage) -> RunResult:
     check_outbox(inbox, outbox)  # before reading anything: a wrong --outbox costs nothing
-    computed = compute(inbox, campaign, progress, jobs)
+    computed = compute(inbox, campaign, progress, jobs, cache_dir, stage)
+    stage("写出")
     notices = write_outbox(computed, outbox, campaign, inbox, wait)
     assessment = computed.assessment
     return RunResult(assessment, campaign.as_of.isoformat(), status_counts(assessment.manifest), notices,
-                     results_lines(computed.results))
+                     results_lines(computed.results), computed.cache_hits)
 
 
 def results_lines(results: Results) -> tuple[str, ...]:
@@ -120,10 +143,11 @@ def register_line(results: Results) -> str:
     return f"品牌认定名册 {len(register)} 条（有效 {valid} 条），本年度审核验收通过 {len(results.recognised)} 个"
 
 
-def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter) -> list[Path]:
+def regenerate_documents(inbox: Path, outbox: Path, campaign: Campaign, progress: Progress = iter,
+                         cache_dir: Path | None = None, jobs: int = 1) -> list[Path]:
     """`pipeline docs`: compute as the run does, then swap in a fresh outbox/公文/ only — for a clerk who edits
     the templates or the [documents] wording; the drafts agree with a run's workbooks at the same as_of."""
     check_outbox(inbox, outbox, whole=False)
-    results = compute(inbox, campaign, progress).results
+    results = compute(inbox, campaign, progress, jobs, cache_dir).results
     with claimed(outbox, inbox, campaign.limits.lock_wait_seconds, whole=False):  # a run's lock; only 公文/ is ours
         return replace_documents(outbox, results, campaign, results.passed)

@@ -53,7 +53,7 @@ def _roster():
 
 
 # Each example runs the reader, assessment and consolidation (≈ 0.15 s): bounded so the suite stays fast.
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=st.sampled_from(TITLES[1:]), grid=grids)
 def test_noise_through_assessment_never_raises(title, grid):
     from pipeline.assess import assess

@@ -128,6 +128,9 @@ def _row_tables(filed: tuple[Filed, ...], spec: TableSpec, carried: tuple[str, .
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as dicts without the cell map; column lists are far cheaper than to_dict on tiny frames."""
     columns = [c for c in frame.columns if c != CELLS]
+    if frame.columns.is_unique and all(d.kind == "O" for d in frame.dtypes):  # one 2-D array: the same objects
+        keep = [i for i, c in enumerate(frame.columns) if c != CELLS]
+        return [dict(zip(columns, [values[i] for i in keep], strict=True)) for values in frame.to_numpy().tolist()]
     return [dict(zip(columns, values, strict=True))
             for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
 

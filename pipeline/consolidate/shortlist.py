@@ -37,14 +37,38 @@ def quota_of(listed: pd.DataFrame, missed: pd.DataFrame, campaign: Campaign) -> 
     return Quota(active, share, quota(active, share) if active else 0, len(listed))
 
 
+_MEMO: list[tuple[pd.DataFrame, str, dict[object, object]]] = []
+
+
+def _indexed(frame: pd.DataFrame, what: str) -> dict[object, object]:
+    """One index per frame (by 支部编码), built once for all branches instead of a frame filter per branch.
+    The memo holds the frame itself, so its id cannot be reused while remembered."""
+    for held, name, index in _MEMO:
+        if held is frame and name == what:
+            return index
+    index: dict[object, object] = {}
+    codes = frame["支部编码"].tolist() if "支部编码" in frame else []
+    if what == "first":
+        for code, row in zip(codes, frame.to_dict("records"), strict=True):
+            index.setdefault(code, row)
+    elif what == "codes":
+        index = dict.fromkeys(codes)
+    else:  # "unrectified": rows still 未整改, counted per branch
+        for code, state in zip(codes, frame["整改情况"].tolist(), strict=True):
+            if state == "未整改":
+                index[code] = int(index.get(code, 0)) + 1  # type: ignore[call-overload]
+    _MEMO[:] = [*_MEMO[-7:], (frame, what, index)]
+    return index
+
+
 def missing_quarters(code: str, quarterly: pd.DataFrame, campaign: Campaign) -> list[str]:
     """Quarterly reports due by as_of and not received (缺报 or only 退回)."""
-    row = quarterly[quarterly["支部编码"] == code]
-    if row.empty:
+    row = _indexed(quarterly, "first").get(code)
+    if row is None:
         return []
     out = []
     for q in campaign.quarters:
-        status = row.iloc[0][q]
+        status = row[q]  # type: ignore[index]
         if campaign.quarter_due(q) <= campaign.as_of and status not in (ON_TIME, LATE, "—"):
             out.append(f"{q}（{status}）")
     return out
@@ -54,9 +78,9 @@ def ineligibility(code: str, total: float, data: Inputs, quarterly: pd.DataFrame
     rules = campaign.shortlist
     reasons = []
     ledger = data.ledger
-    if rules.require_application and (ledger["申报"].empty or code not in set(ledger["申报"]["支部编码"])):
+    if rules.require_application and (ledger["申报"].empty or code not in _indexed(ledger["申报"], "codes")):
         reasons.append("没有已受理的品牌申报表")
-    if rules.require_recognition and (ledger["认定申请"].empty or code not in set(ledger["认定申请"]["支部编码"])):
+    if rules.require_recognition and (ledger["认定申请"].empty or code not in _indexed(ledger["认定申请"], "codes")):
         reasons.append("没有已受理的认定申请表")
     missing = missing_quarters(code, quarterly, campaign)
     if rules.require_all_quarterly and missing:
@@ -66,9 +90,9 @@ def ineligibility(code: str, total: float, data: Inputs, quarterly: pd.DataFrame
         reasons.append(f"月检查报送率 {rate:.0%}（{sent}），低于 {rules.min_monthly_rate:.0%}")
     records = ledger["督查记录"]
     if rules.forbid_unrectified and not records.empty:
-        open_items = records[(records["支部编码"] == code) & (records["整改情况"] == "未整改")]
-        if len(open_items):
-            reasons.append(f"督查发现的问题有 {len(open_items)} 项未整改")
+        open_items = int(_indexed(records, "unrectified").get(code, 0))  # type: ignore[call-overload]
+        if open_items:
+            reasons.append(f"督查发现的问题有 {open_items} 项未整改")
     if round(total, 6) < rules.min_total:
         reasons.append(f"总分 {total:.1f}，低于 {rules.min_total:g} 分")
     return reasons

@@ -5,17 +5,35 @@ Pure (a function of the path, the bytes and the reading config), so it can run i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.config import Campaign
 from pipeline.forms import FormKind
 from pipeline.model import IGNORED, UNKNOWN, UNREADABLE, Received
 from pipeline.parse.forms import parse_form
 from pipeline.read.blocks import detect_kind, read_form
+from pipeline.read.cache import config_key
 from pipeline.read.formats import open_file
 from pipeline.read.inbox import skip_reason
 from pipeline.read.pool import unsafe
+
+READER_VERSION = 1  # bump when reading changes in a way the code fingerprint below would miss
+_READING_CODE = ("read", "parse", "forms.py", "model.py", "config.py", "limits.py", "issues.py", "names.py")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the code reading runs (read/, parse/ and what they import): a new version of the program
+    never serves a result an older one cached."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _READING_CODE:
+        for path in sorted((root / name).rglob("*.py")) if (root / name).is_dir() else [root / name]:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def read_file(rel: str, data: bytes, kinds: tuple[FormKind, ...], campaign: Campaign,
@@ -55,3 +73,9 @@ class FileReader:
 
     def __call__(self, rel: str, data: bytes, sha: str = "") -> Received:
         return read_guarded(rel, data, self.kinds, self.campaign, sha)
+
+    def cache_key(self) -> str:
+        """What a cached result depends on besides the file: the code, the kinds and the campaign fields
+        reading uses (the year and months for dates and periods, the limits)."""
+        c = self.campaign
+        return config_key(READER_VERSION, code_fingerprint(), self.kinds, c.year, c.months, c.limits)

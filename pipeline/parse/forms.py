@@ -138,6 +138,23 @@ def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: C
         row[CELLS] = cells
         rows.append(row)
         index.append(row_no)
-    frame = pd.DataFrame(rows, columns=[*columns, CELLS], index=pd.Index(index, name=ROW), dtype=object)
+    names = [*columns, CELLS]
+    if len(set(names)) == len(names):  # built column-wise: several times faster than from row dicts
+        data = {name: [row.get(name) for row in rows] for name in names}
+        frame = pd.DataFrame(data, columns=names, index=pd.Index(index, name=ROW), dtype=object)
+    else:
+        frame = pd.DataFrame(rows, columns=names, index=pd.Index(index, name=ROW), dtype=object)
     frame.attrs["sheet"] = table.sheet if table else spec.sheet
     return frame
+
+
+def column_lists(frame: pd.DataFrame, names: list[str] | None = None) -> dict[str, list[object]]:
+    """A parsed table's columns as lists of the very values it holds, from one 2-D array (per-column
+    frame access costs more than the rows themselves on the small tables forms have)."""
+    names = list(frame.columns) if names is None else names
+    if frame.columns.is_unique and all(d.kind == "O" for d in frame.dtypes):
+        at = {c: i for i, c in enumerate(frame.columns)}
+        rows = frame.to_numpy()
+        return {c: rows[:, at[c]].tolist() for c in names}
+    return {c: frame[c].tolist() for c in names}
+

@@ -16,6 +16,7 @@ import ctypes
 import faulthandler
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import time
@@ -25,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from pipeline.model import UNREADABLE, Received
+from pipeline.read.sharing import dumps, loads, shared_ids
 
 UNSAFE = "文件结构异常，无法安全读取"
 UNSAFE_MEMORY = f"{UNSAFE}（读取时所需内存超出上限），请支部用 Excel 打开后另存为新文件再发送"
@@ -66,8 +68,11 @@ def timed_out(rel: str, sha: str, seconds: float) -> Received:
 class ReadPool:
     """`jobs` worker processes (lazily started); `jobs == 1` reads in this process."""
 
-    def __init__(self, reader: Reader, jobs: int, memory_mb: int, timeout: float) -> None:
+    def __init__(self, reader: Reader, jobs: int, memory_mb: int, timeout: float,
+                 shared: tuple[object, ...] = ()) -> None:
+        """`shared`: objects the results hold in common (the form kinds), sent back by reference (sharing.py)."""
         self.reader, self.jobs, self.memory_mb, self.timeout = reader, max(1, jobs), memory_mb, timeout
+        self.shared = shared
         self._ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                 else None)
         self._workers: list[_Worker] = []
@@ -145,8 +150,8 @@ class ReadPool:
             index, task = w.job  # type: ignore[misc]
             if w.conn in ready:
                 try:
-                    got_index, result = w.conn.recv()
-                except (EOFError, OSError, MemoryError, ValueError):
+                    got_index, result = loads(w.conn.recv_bytes(), self.shared)
+                except (EOFError, OSError, MemoryError, ValueError, pickle.UnpicklingError):
                     results[index] = replace(unsafe(task.rel, task.sha256), mtime=task.mtime)
                     self._replace(w)
                     continue
@@ -163,7 +168,7 @@ class ReadPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_serve, args=(child, self.reader, self.memory_mb, os.getpid()),
+        process = self._ctx.Process(target=_serve, args=(child, self.reader, self.memory_mb, os.getpid(), self.shared),
                                     daemon=True)
         process.start()
         child.close()
@@ -199,12 +204,13 @@ class _Worker:
 
 # ---- the worker process ----------------------------------------------------------------------
 
-def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int) -> None:
+def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int, shared: tuple[object, ...] = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _quiet()
     _die_with_parent(parent)
     _limit_memory(memory_mb)
+    ids = shared_ids(shared)
     for job in _jobs(conn):
         index, rel, data, sha = job
         _fault(rel)
@@ -215,9 +221,10 @@ def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int) -> Non
         except Exception as exc:  # noqa: BLE001 - a bug, not a file problem: the parent raises it
             result = WorkerBug(f"{type(exc).__name__}: {exc}")
         try:
-            conn.send((index, result))
-        except (MemoryError, RecursionError, TypeError, AttributeError, ValueError):
-            conn.send((index, unsafe(rel, sha)))
+            payload = dumps((index, result), ids)
+        except (MemoryError, RecursionError, TypeError, AttributeError, ValueError, pickle.PicklingError):
+            payload = dumps((index, unsafe(rel, sha)), ids)
+        conn.send_bytes(payload)
 
 
 def _jobs(conn: Connection) -> Iterator[tuple[int, str, bytes, str]]:

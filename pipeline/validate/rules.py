@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline.config import Campaign
 from pipeline.issues import Issue, issue
-from pipeline.parse.forms import CELLS, Submission
+from pipeline.parse.forms import CELLS, Submission, column_lists
 from schemas.checks import BRAND_MAX, brand_length
 
 DONE = "已完成"
@@ -133,13 +133,14 @@ def progress_issues(sub: Submission, known: set[int] | None,
         return []
     out = []
     shown_known = "、".join(str(t) for t in sorted(known or ()))
-    tasks = [row for row in frame.index if frame.at[row, "任务序号"] is not None]
+    cols = column_lists(frame, ["任务序号", "进展状态", "完成比例"])  # no per-cell frame lookups
+    rows = list(zip(frame.index.tolist(), cols["任务序号"], cols["进展状态"], cols["完成比例"], strict=True))
+    tasks = [(row, task) for row, task, _, _ in rows if task is not None]
     if known is None and tasks:
-        out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, tasks[0], "任务序号"), "任务序号",
-                         task_span(int(frame.at[row, "任务序号"]) for row in tasks),
+        out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, tasks[0][0], "任务序号"), "任务序号",
+                         task_span(int(task) for _, task in tasks),
                          cause=application.cause, advice=application.advice))
-    for row in frame.index:
-        task, status, share = frame.at[row, "任务序号"], frame.at[row, "进展状态"], frame.at[row, "完成比例"]
+    for row, task, status, share in rows:
         if task is not None and known is not None and int(task) not in known:
             out.append(issue("unknown-task", sub.file, *_cell_of(frame, row, "任务序号"), "任务序号", task,
                              known=shown_known or "无"))
@@ -167,8 +168,8 @@ def falling_progress(monthly: list[Submission]) -> list[Issue]:
     last: dict[int, float] = {}
     for sub in sorted(monthly, key=lambda s: str(period_of(s))):
         frame = sub.tables["任务进度"]
-        for row in frame.index:
-            task, share = frame.at[row, "任务序号"], frame.at[row, "完成比例"]
+        cols = column_lists(frame, ["任务序号", "完成比例"])
+        for row, task, share in zip(frame.index.tolist(), cols["任务序号"], cols["完成比例"], strict=True):
             if task is None or share is None:
                 continue
             before = last.get(int(task))

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.forms import FormKind, TableSpec
 from pipeline.issues import Issue
-from pipeline.parse.forms import CELLS, FILE, ROW, Submission
+from pipeline.parse.forms import CELLS, FILE, ROW, Submission, column_lists
 from schemas import schemas_for
 from schemas.checks import failures, issue_for_failure
 
@@ -44,11 +44,25 @@ def _block_frame(block: str, subs: list[Submission]) -> pd.DataFrame:
     if block == "":
         rows = [{**s.record, FILE: s.file, ROW: 0, CELLS: s.cells} for s in subs]
         return pd.DataFrame(rows, dtype=object).reset_index(drop=True)
-    parts = [s.tables[block].assign(**{FILE: s.file}).reset_index() for s in subs
-             if block in s.tables and not s.tables[block].empty]
-    if not parts:
+    tables = [(s.file, s.tables[block]) for s in subs if block in s.tables and not s.tables[block].empty]
+    if not tables:
         return pd.DataFrame(columns=[FILE, ROW, CELLS])
-    return pd.concat(parts, ignore_index=True).astype(object)
+    columns = list(tables[0][1].columns)
+    if any(list(t.columns) != columns or t.index.name != ROW for _, t in tables):
+        parts = [t.assign(**{FILE: file}).reset_index() for file, t in tables]  # columns differ: let pandas align
+        return pd.concat(parts, ignore_index=True).astype(object)
+    # The same frame as concatenating each file's table with its 文件 and row number, built column-wise once.
+    data: dict[str, list[object]] = {ROW: [], **{c: [] for c in columns}, FILE: []}
+    for file, table in tables:
+        data[ROW] += table.index.tolist()
+        for c, values in column_lists(table, columns).items():
+            data[c] += values
+        data[FILE] += [file] * len(table)
+    frame = pd.DataFrame(data, columns=[ROW, *columns, FILE], dtype=object)
+    attrs = tables[0][1].attrs
+    if all(t.attrs == attrs for _, t in tables):
+        frame.attrs = dict(attrs)
+    return frame
 
 
 def _where(sub: Submission, block: str, row: pd.Series, label: str) -> tuple[str, str]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -146,8 +147,11 @@ class Formats:
         return None if colour is None else self.get("badge", bg_color=colour, **extra)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> int:
-    """East Asian wide characters take two columns."""
+    """East Asian wide characters take two columns (computed once per distinct string)."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -170,6 +174,7 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def lines_needed(text: str, width: float) -> int:
     """How many lines `text` takes in a wrapped cell `width` characters wide (East Asian = 2)."""
     usable = max(width - 1, 4)

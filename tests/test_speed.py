@@ -1,0 +1,92 @@
+"""SPEC §13: the read cache and the worker count never change an output; a damaged cache is rebuilt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import factory as f
+import pytest
+
+from pipeline.config import load_campaign
+from pipeline.demo import generate_demo
+from pipeline.forms import form_kinds
+from pipeline.model import Received
+from pipeline.read.cache import ReadCache
+from pipeline.run import read_cache
+
+DATES = ("--as-of", "2014-12-31", "--today", "2015-01-05")
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("speed-demo")
+    campaign = load_campaign(f.CONFIG, today=dt.date(2014, 12, 31))
+    generate_demo(out, 6, 11, campaign)
+    return out
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _hits(output: str) -> int:
+    found = re.search(r"其中 (\d+) 个文件与上次相同", output)
+    assert found, output
+    return int(found.group(1))
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(p for p in (cache / "read").rglob("*") if p.is_file())
+
+
+def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    code, _ = f.run_cli(box, tmp_path / "plain", "--jobs", "1", "--no-cache", *DATES)
+    assert code == 0
+    code, cold = f.run_cli(box, tmp_path / "cold", "--cache", str(cache), *DATES)  # default jobs
+    assert code == 0 and _hits(cold) == 0
+    files = len(_entries(cache))
+    assert files > 20
+    code, warm = f.run_cli(box, tmp_path / "warm", "--cache", str(cache), *DATES)
+    assert code == 0 and _hits(warm) == files
+    code, warm_one = f.run_cli(box, tmp_path / "warm1", "--jobs", "1", "--cache", str(cache), *DATES)
+    assert code == 0 and _hits(warm_one) == files
+    expected = _files(tmp_path / "plain")
+    for name in ("cold", "warm", "warm1"):
+        assert _files(tmp_path / name) == expected, name
+    assert not (box / ".cache").exists() and ".cache" not in _files(box)  # the inbox is never written
+
+
+def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(box: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    assert f.run_cli(box, tmp_path / "first", "--cache", str(cache), "--jobs", "1", *DATES)[0] == 0
+    entries = _entries(cache)
+    a, b, c, d = entries[:4]
+    b_bytes = b.read_bytes()
+    a.write_bytes(b_bytes)  # another file's entry under this key: the header's key differs
+    b.write_bytes(b_bytes[: len(b_bytes) // 2])  # truncated
+    c.write_bytes(b"\x00garbage")
+    header_end = d.read_bytes().index(b"\n", 20) + 1  # the right header over another file's pickled result
+    d.write_bytes(d.read_bytes()[:header_end] + b_bytes[b_bytes.index(b"\n", 20) + 1:])
+    code, out = f.run_cli(box, tmp_path / "second", "--cache", str(cache), "--jobs", "1", *DATES)
+    assert code == 0 and _hits(out) == len(entries) - 4
+    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    code, out = f.run_cli(box, tmp_path / "third", "--cache", str(cache), *DATES)
+    assert code == 0 and _hits(out) == len(entries)  # the damaged entries were rewritten
+    assert _files(tmp_path / "third") == _files(tmp_path / "first")
+
+
+def test_cache_key_follows_the_reading_config_not_the_cut_off(tmp_path: Path):
+    base = load_campaign(f.CONFIG, today=dt.date(2014, 12, 31))
+    later = load_campaign(f.CONFIG, today=dt.date(2014, 12, 31), as_of=dt.date(2014, 8, 20))
+    key = read_cache(tmp_path, base, form_kinds(base)).key
+    assert read_cache(tmp_path, later, form_kinds(later)).key == key  # as_of does not change reading
+    other = ReadCache(tmp_path, "another configuration")
+    mine = read_cache(tmp_path, base, form_kinds(base))
+    mine.put("a.xlsx", "0" * 64, Received("a.xlsx", "0" * 64, 1.0, "忽略", "测试"))
+    assert mine.get("a.xlsx", "0" * 64) == Received("a.xlsx", "0" * 64, 1.0, "忽略", "测试")
+    assert other.get("a.xlsx", "0" * 64) is None and mine.get("b.xlsx", "0" * 64) is None
