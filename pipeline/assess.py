@@ -14,6 +14,7 @@ from pipeline.config import Campaign
 from pipeline.forms import BY_ROW, BY_SIGNER, NEVER, FormKind
 from pipeline.issues import ERROR, Issue, issue, issue_order
 from pipeline.model import ACCEPTED, CODE, DUPLICATE, NAME, REJECTED, SUPERSEDED, ManifestRow, Received, RosterError
+from pipeline.names import natural_key
 from pipeline.parse.forms import Submission
 from pipeline.read.blocks import Cell
 from pipeline.validate import knock_on, register, rules
@@ -313,7 +314,7 @@ def _manifest(received: list[Received], roster_file: Received, roster_issues: li
             same = rows[r.duplicate_of]
             rows[r.path] = replace(same, 文件=r.path, 状态=DUPLICATE, 错误数=0, 警告数=0,
                                    说明=f"与 {r.duplicate_of} 内容完全相同，未重复计算")
-    return tuple(rows[p] for p in sorted(rows))
+    return tuple(rows[p] for p in sorted(rows, key=lambda p: (natural_key(p), p)))
 
 
 def _filed_row(r: Received, f: Filed, replaced: dict[str, str], campaign: Campaign) -> ManifestRow:

@@ -1,9 +1,13 @@
 """Issues are data: every check returns a list of them (SPEC §4)."""
 
+# natural_key (file names with numbers compared as numbers) lives in pipeline.names; re-exported here.
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from pipeline.names import natural_key
 
 ERROR = "错误"
 WARNING = "警告"
@@ -140,29 +144,6 @@ def position_key(cell: str) -> tuple[int, ...]:
 
 
 _A1 = re.compile(r"([A-Za-z]{1,3})(\d+)")
-_CN_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九", start=0)}
-_NUMBERS = re.compile(r"(\d+|[零一二三四五六七八九十]+)")
-
-
-def _cn_number(text: str) -> int:
-    """一 … 九十九 as written in 第三季度, 十一月."""
-    if "十" not in text:
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones[:1], 0) if ones else 0)
-
-
-def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Text with its numbers compared as numbers: 5月 before 10月, 第二季度 before 第三季度."""
-    out = []
-    for n, part in enumerate(_NUMBERS.split(text)):
-        if n % 2:
-            out.append((0, int(part) if part.isdigit() else _cn_number(part), part))
-        elif part:
-            out.append((1, 0, part))
-    return tuple(out)
-
-
 def issue_order(i: Issue) -> tuple[object, ...]:
     """错误 before 警告, then by file, sheet and position in the sheet (numbers in names as numbers)."""
     return (not i.is_error, natural_key(i.file), i.file, i.sheet, position_key(i.cell), i.field, i.code)

@@ -114,3 +114,31 @@ def run_cli(inbox: Path, outbox: Path, *args: str) -> tuple[int, str]:
 
 def manifest(outbox: Path) -> dict[str, object]:
     return json.loads((outbox / "manifest.json").read_text(encoding="utf-8"))
+
+
+def drawn_text(path: Path, sheet: str) -> str:
+    """The text of every text box drawn on `sheet` (notes printed with a table but kept out of its
+    cells), in drawing order: xl/workbook.xml → the sheet's part → its drawing part."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        def rels(part: str) -> dict[str, str]:
+            folder, name = part.rsplit("/", 1)
+            xml = z.read(f"{folder}/_rels/{name}.rels").decode()
+            return {m[0]: m[1] for m in re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', xml)
+                    + [(b, a) for a, b in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', xml)]}
+
+        book = z.read("xl/workbook.xml").decode()
+        rid = next(m[1] for m in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book) if m[0] == sheet)
+        part = "xl/" + rels("xl/workbook.xml")[rid].removeprefix("/xl/")
+        try:
+            targets = [t for t in rels(part).values() if "drawings/" in t and t.endswith(".xml")]
+        except KeyError:
+            return ""
+        out = []
+        for target in targets:
+            xml = z.read("xl/drawings/" + target.rsplit("/", 1)[1]).decode()
+            for box in re.findall(r"<xdr:txBody>.*?</xdr:txBody>", xml, flags=re.S):
+                out.append("".join(re.findall(r"<a:t>([^<]*)</a:t>", box)))
+        return "\n".join(out)

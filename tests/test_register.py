@@ -41,7 +41,8 @@ def table(path: Path, sheet: str) -> list[dict[str, object]]:
 
 def note(path: Path, sheet: str) -> str:
     ws = openpyxl.load_workbook(path, read_only=True)[sheet]
-    return "".join(str(v) for r in ws.iter_rows(values_only=True) for v in r if isinstance(v, str) and "。" in v)
+    cells = "".join(str(v) for r in ws.iter_rows(values_only=True) for v in r if isinstance(v, str) and "。" in v)
+    return cells + f.drawn_text(path, sheet)  # the 说明 of a score table is a text box below it
 
 
 def issues(outbox: Path, file_part: str) -> list[dict[str, object]]:

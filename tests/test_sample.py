@@ -119,7 +119,7 @@ def test_scores_ranks_and_shortlist_are_consistent(outbox):
     totals = sorted((r["总分"] for r in card), reverse=True)
     for r in card:
         assert r["排名"] == 1 + sum(t > r["总分"] + 1e-9 for t in totals)
-    listed = rows(outbox / "表彰建议名单.xlsx", "建议名单", "排名")
+    listed = rows(outbox / "表彰建议名单.xlsx", "建议名单", "序号")
     missed = rows(outbox / "表彰建议名单.xlsx", "未入围说明", "支部编码")
     assert len(listed) + len(missed) == len(card)
     assert all(r["总分"] >= 85 for r in listed) and all(r["原因"] for r in missed)
@@ -144,7 +144,7 @@ def test_committee_decision_round_trip_gives_the_register(outbox, tmp_path):
     """积分卡 → 审核验收表 (filled by hand) → 品牌认定名册 / 挂牌名单 (SPEC §12) on the sample."""
     card = [r["支部编码"] for r in rows(outbox / "积分卡.xlsx", "积分卡", "支部编码")]
     applied = {r["支部编码"] for r in rows(outbox / "汇总台账.xlsx", "认定申请", "支部编码")}
-    listed = [r["支部编码"] for r in rows(outbox / "表彰建议名单.xlsx", "建议名单", "排名")]
+    listed = [r["支部编码"] for r in rows(outbox / "表彰建议名单.xlsx", "建议名单", "序号")]
     form = rows(outbox / "审核验收表.xlsx", "审核验收", "支部编码")
     assert [r["支部编码"] for r in form] == [c for c in card if c in applied]
     assert [r["支部编码"] for r in form if r["是否入围"] == "是"] == [c for c in card if c in listed]

@@ -10,8 +10,9 @@ import pytest
 from pipeline.consolidate.ledger import SHEETS
 from pipeline.consolidate.scoring import Inputs, scorecard
 from pipeline.consolidate.shortlist import quota_of
-from pipeline.names import strip_prefixes
+from pipeline.names import short_name
 from pipeline.write.assessment_sheets import write_assessment_sheets
+from pipeline.write.common import PAGE_WIDTH
 from pipeline.write.scorecard import write_scorecard
 from pipeline.write.shortlist import write_shortlist
 
@@ -49,7 +50,7 @@ def shortlist_frames(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def short_names(card: pd.DataFrame) -> dict[str, str]:
     pairs = zip(card["支部编码"], card["支部名称"], strict=True)
-    return {code: strip_prefixes(name, C.prefixes) for code, name in pairs}
+    return {code: short_name(name, C.prefixes) for code, name in pairs}
 
 
 def write_all(out, card, details, branches):
@@ -68,7 +69,7 @@ def outbox(tmp_path_factory):
 
 
 CARD = ["支部编码", "支部名称", "品牌名称", "申报类型", *ITEMS, "总分", "排名", "等次"]
-LISTED = ["排名", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
+LISTED = ["序号", "积分卡名次", "支部编码", "支部名称", "品牌名称", "总分", "等次"]
 MISSED = ["支部编码", "支部名称", "总分", "原因"]
 
 
@@ -79,21 +80,17 @@ def table(path, sheet: str) -> pd.DataFrame:
 
 def check_table(ws, columns: list, rows: int) -> None:
     """Header on row 1, `rows` data rows directly below, nothing under them in the table's columns,
-    then one empty column and the 说明 block (header on row 1, the wrapped note below it)."""
+    nothing right of them either: the 说明 note is a text box drawn below the table (f.drawn_text)."""
     n = len(columns)
     assert [c.value for c in ws[1]][:n] == columns
     for r in range(2, rows + 2):
         assert ws.cell(r, 1).value not in (None, ""), (ws.title, r)
     below = [c.value for row in ws.iter_rows(min_row=rows + 2, max_col=n) for c in row]
     assert all(v is None for v in below), ws.title
-    assert all(ws.cell(r, n + 1).value is None for r in range(1, ws.max_row + 1))  # the empty column
-    assert ws.cell(1, n + 2).value == "说明"
-    note = ws.cell(2, n + 2)
-    assert note.value and note.alignment.wrap_text
-    assert ws.column_dimensions[openpyxl.utils.get_column_letter(n + 2)].width >= 30
+    assert all(c.value is None for row in ws.iter_rows(min_col=n + 1) for c in row)  # no 说明 cells beside it
     assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(n)}{rows + 1}"
     assert ws.print_title_rows == "$1:$1"
-    assert all(rng.min_col > n for rng in ws.merged_cells.ranges)  # no merged cells in the table
+    assert not ws.merged_cells.ranges  # no merged cells: the note is drawn, not merged
 
 
 def page_title(ws) -> str:
@@ -107,7 +104,7 @@ def test_scorecard_header_numbers_and_setup(outbox):
     assert page_title(ws).startswith("“一支部一品牌”创建活动积分卡（统计截止 2014-12-31")
     assert ws.oddHeader.center.font == "宋体,Bold" and ws.oddHeader.center.size == 12
     check_table(ws, CARD, len(NAMES))
-    note = ws.cell(2, len(CARD) + 2).value
+    note = f.drawn_text(outbox / "积分卡.xlsx", "积分卡")  # below the table, in a text box that prints with it
     assert "各项满分：创建方案 10" in note and "优秀 ≥ 90 分" in note and "在册支部 4 个" in note
     frame = table(outbox / "积分卡.xlsx", "积分卡")
     assert list(frame.columns[: len(CARD)]) == CARD
@@ -123,7 +120,9 @@ def test_scorecard_header_numbers_and_setup(outbox):
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToHeight == 0 and ws.page_setup.fitToWidth in (None, 1)  # one page wide
     assert "&P" in ws.oddFooter.center.text
-    assert ws.column_dimensions["B"].width >= 2 * len(NAMES[0]) * 0.9 or ws.column_dimensions["B"].width >= 60
+    # the long name wraps in a column narrowed so the table prints one A4 page wide at ≥ 90 %
+    assert ws.column_dimensions["B"].width >= 20 and ws.row_dimensions[2].height > 2 * 14
+    assert sum(d.width * (d.max - d.min + 1) for d in ws.column_dimensions.values()) <= PAGE_WIDTH
 
 
 def test_assessment_sheet_names(outbox):
@@ -134,10 +133,10 @@ def test_assessment_sheet_names(outbox):
     assert len(branch_sheets) == len(NAMES)
     assert len(set(branch_sheets)) == len(branch_sheets)
     assert all(len(n) <= 31 for n in names)
-    # two names share their first 31 characters: the tabs keep head and tail, so they still differ
-    assert branch_sheets[0].startswith(PREFIX.removeprefix("江宁区")[:15]) and branch_sheets[0].endswith("甲党支部")
-    assert branch_sheets[1].endswith("乙党支部")
-    assert branch_sheets[3] == "秣陵中学党支部"  # configured prefix 江宁区 dropped
+    # `支部编码 short name`: two names share their first 31 characters, the tabs keep the code and the tail
+    assert branch_sheets[0].startswith("JN001 " + PREFIX.removeprefix("江宁区")[:10])
+    assert branch_sheets[0].endswith("第三组甲") and branch_sheets[1].endswith("第三组乙")
+    assert branch_sheets[3] == "JN004 秣陵中学"  # administrative prefix 江宁区 and the 党支部 suffix dropped
 
 
 def test_sheet_names_unique_when_shortened_alike(tmp_path):
@@ -147,7 +146,7 @@ def test_sheet_names_unique_when_shortened_alike(tmp_path):
     write_assessment_sheets(tmp_path, card, details, branches, short_names(card), C)
     names = openpyxl.load_workbook(tmp_path / "年度考核表.xlsx").sheetnames
     assert len(set(names)) == len(names) == len(NAMES) + 1
-    assert names[2] == names[1][:28] + "(2)"
+    assert names[1][:6] == "JN001 " and names[2][:6] == "JN002 "  # the code tells them apart
     assert all(len(n) <= 31 for n in names)
 
 
@@ -205,16 +204,17 @@ def test_shortlist_sheets(outbox):
     title = page_title(ws)
     assert "在册支部 4 个" in title and "名额 30%" in title and "共 1 个" in title
     check_table(ws, LISTED, 1)
-    note = ws.cell(2, len(LISTED) + 2).value
+    note = f.drawn_text(outbox / "表彰建议名单.xlsx", "建议名单")
+    assert note.startswith("说明：")
     assert "名额为在册支部数的 30%" in note and "入围条件：" in note
-    assert ws.cell(2, 1).value == 1 and isinstance(ws.cell(2, 5).value, float)
+    assert ws.cell(2, 1).value == 1 and ws.cell(2, 2).value == 1 and isinstance(ws.cell(2, 6).value, float)
     assert ws.freeze_panes == "A2"
     frame = table(outbox / "表彰建议名单.xlsx", "建议名单")
     assert list(frame.columns[: len(LISTED)]) == LISTED and frame["支部编码"].tolist() == ["JN001"]
     ws = book["未入围说明"]
     assert page_title(ws) == "未入围说明（共 3 个支部）"
     check_table(ws, MISSED, 3)
-    assert "入围条件：" in ws.cell(2, len(MISSED) + 2).value
+    assert "入围条件：" in f.drawn_text(outbox / "表彰建议名单.xlsx", "未入围说明")
     reason = ws.cell(2, 4)
     assert "认定申请表" in reason.value and reason.alignment.wrap_text
     assert ws.column_dimensions["D"].width >= 50
@@ -268,7 +268,8 @@ def test_empty_frames_still_have_headers(tmp_path):
                                  ("表彰建议名单.xlsx", "未入围说明", MISSED)):
         frame = table(tmp_path / file, sheet)
         assert list(frame.columns[: len(columns)]) == columns
-        assert frame[columns].dropna(how="all").empty  # the only cell below the header is the 说明 text
+        assert frame.dropna(how="all").empty  # nothing below the header: the 说明 is a drawn text box
+        assert f.drawn_text(tmp_path / file, sheet).startswith("说明：")
 
 
 def test_missing_roster_row_and_details_do_not_break(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.config import load_campaign
 from pipeline.write.common import STATUS_COLOURS
-from pipeline.write.status_report import CHART_TITLE, FILE_NAME, LEGEND, SHEETS, write_status_report
+from pipeline.write.status_report import CHART_TITLES, FILE_NAME, LEGEND, SHEETS, write_status_report
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2014, 12, 31)
@@ -22,7 +22,8 @@ FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
 LONG_NAME = "中共汤山职业技术学校第一支部委员会"
 ID = ["支部编码", "支部名称", "上级组织"]
 RATE_HEADER = ["期间", "应报", "实报", "按时", "报送率", "按时率"]
-RATES_COLUMNS = ["类型", *RATE_HEADER]
+EARLY = "未到期：比率仅统计提前报送"
+RATES_COLUMNS = ["类型", *RATE_HEADER, "说明"]
 PARENT_COLUMNS = ["上级组织", "类型", *RATE_HEADER[1:]]
 CHASE_COLUMNS = [*ID, "缺报项", "缺报数", "联系人", "联系电话"]
 NOT_APPLIED_COLUMNS = [*ID, "情况", "申报截止日", "联系人", "联系电话"]
@@ -45,17 +46,18 @@ def frames() -> dict[str, object]:
         ["JN003", LONG_NAME, "局党工委", "逾期", "未到期"],
     ], columns=[*ID, "2014Q3", "2014Q4"], dtype=object)
     rates = pd.DataFrame([
-        ["月检查", "2014-05", 4, 3, 2, 0.75, 0.5],
-        ["月检查", "2014-06", 0, 0, 0, None, None],
-        ["月检查", "合计", 4, 3, 2, 0.75, 0.5],
-        ["季度汇报", "2014Q3", 3, 2, 1, 2 / 3, 1 / 3],
-        ["季度汇报", "2014Q4", 0, 0, 0, None, None],
-        ["季度汇报", "合计", 3, 2, 1, 2 / 3, 1 / 3],
+        ["月检查", "2014-05", 4, 3, 2, 0.75, 0.5, ""],
+        ["月检查", "2014-06", 0, 0, 0, None, None, EARLY],
+        ["月检查", "合计", 4, 3, 2, 0.75, 0.5, ""],
+        ["季度汇报", "2014Q3", 3, 2, 1, 2 / 3, 1 / 3, ""],
+        ["季度汇报", "2014Q4", 1, 1, 1, 1.0, 1.0, EARLY],
+        ["季度汇报", "合计", 4, 3, 2, 0.75, 0.5, ""],
     ], columns=RATES_COLUMNS, dtype=object)
     by_parent = pd.DataFrame([
         ["局党工委", "月检查", 1, 1, 0, 1.0, 0.0],
         ["江宁区中小学党委", "月检查", 1, 1, 1, 1.0, 1.0],
         ["局党工委", "季度汇报", 3, 2, 1, 2 / 3, 1 / 3],
+        ["局党工委", "合计", 4, 3, 1, 0.75, 0.25],
     ], columns=PARENT_COLUMNS, dtype=object)
     chase = pd.DataFrame([
         ["JN002", FORMULA_NAME, "局党工委", "2014-06 月检查（退回）、2014Q2 季度汇报", 2, "王老师", "13900000002"],
@@ -194,7 +196,7 @@ def test_formula_like_text_stays_text(book):
 
 def test_rates_table(path, book):
     frame = pd.read_excel(path, sheet_name="报送率", engine="openpyxl")
-    assert list(frame.columns[:7]) == RATES_COLUMNS
+    assert list(frame.columns[:8]) == RATES_COLUMNS
     rates = table(path, "报送率", 7)
     first = rates.iloc[:6]
     assert first["期间"].tolist() == ["2014-05", "2014-06", "合计", "2014Q3", "2014Q4", "合计"]
@@ -203,13 +205,16 @@ def test_rates_table(path, book):
     assert pd.isna(first.loc[1, "报送率"]) and pd.isna(first.loc[1, "按时率"])
     assert first.loc[1, "应报"] == 0
     ws = book["报送率"]
-    assert row_values(ws, 1, 1, 7) == RATES_COLUMNS
+    assert row_values(ws, 1, 1, 8) == RATES_COLUMNS
     assert ws["F2"].value == pytest.approx(0.75) and ws["F2"].number_format == "0.0%"
     assert not ws["F2"].font.b
     assert ws["B4"].value == "合计" and ws["B4"].font.b and ws["F4"].font.b
     assert ws["A8"].value is None  # the table ends; the chart sits below it
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:G7"
+    assert ws.auto_filter.ref == "A1:H7"
+    assert ws["H3"].value == EARLY and ws["H2"].value in (None, "")
+    assert ws["F6"].font.i and not ws["F5"].font.i and ws["F6"].number_format == "0.0%"  # set apart, still a rate
+    assert "仅统计提前报送" in ws["H6"].value
     assert "报送率（统计截止 2014-12-31）" in ws.oddHeader.center.text
 
 
@@ -217,11 +222,13 @@ def test_rates_by_parent_below_the_first_table(book):
     """SPEC §8: below the period rows, the same columns per 上级组织 and report type."""
     ws = book["报送率"]
     assert row_values(ws, 8, 1) == [] or all(v is None for v in row_values(ws, 8, 1))  # one empty row
-    assert row_values(ws, 9, 1) == ["类型", "上级组织", *RATE_HEADER[1:]]
-    assert row_values(ws, 10, 1)[:5] == ["月检查", "局党工委", 1, 1, 0]
-    assert ws.cell(10, 7).value == 0.0  # a real 0% stays 0, only None is blank
-    assert ws.cell(12, 6).number_format == "0.0%"
-    assert [ws.cell(r, 2).value for r in (10, 11, 12)] == ["局党工委", "江宁区中小学党委", "局党工委"]
+    assert "各上级组织" in ws.cell(9, 1).value and ws.cell(9, 1).font.b  # the caption row
+    assert row_values(ws, 10, 1) == ["类型", "上级组织", *RATE_HEADER[1:]]
+    assert row_values(ws, 11, 1)[:5] == ["月检查", "局党工委", 1, 1, 0]
+    assert ws.cell(11, 7).value == 0.0  # a real 0% stays 0, only None is blank
+    assert ws.cell(13, 6).number_format == "0.0%"
+    assert [ws.cell(r, 2).value for r in (11, 12, 13)] == ["局党工委", "江宁区中小学党委", "局党工委"]
+    assert ws.cell(14, 1).value == "合计" and ws.cell(14, 1).font.b and ws.cell(14, 3).value == 4
 
 
 def test_rates_note_in_a_text_box_under_the_chart(path, book):
@@ -239,15 +246,19 @@ def test_rates_note_in_a_text_box_under_the_chart(path, book):
     assert len(boxes) == 1 and "按时率 = 按时 ÷ 应报" in boxes[0]
     start = re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", boxes[0])
     assert start is not None
-    assert int(start.group(1)) == 8 and int(start.group(2)) > chart_row + 10
+    assert int(start.group(1)) == 0 and int(start.group(2)) > chart_row + 10  # under the charts
 
 
 def test_chart_of_monthly_rates(book):
     ws = book["报送率"]
-    assert len(ws._charts) == 1
+    assert len(ws._charts) == 2  # both report types
     chart = ws._charts[0]
     title = "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or []))
-    assert title == CHART_TITLE
+    assert title == CHART_TITLES["月检查"]
+    quarterly = ws._charts[1]
+    assert [s.val.numRef.f for s in quarterly.series] == ["报送率!$F$5:$F$6", "报送率!$G$5:$G$6"]
+    assert "".join(run.t for p in quarterly.title.tx.rich.p for run in (p.r or [])) == CHART_TITLES["季度汇报"]
+    assert quarterly.anchor._from.row == chart.anchor._from.row and quarterly.anchor._from.col > 0  # beside it
     refs = [s.val.numRef.f for s in chart.series]
     assert refs == ["报送率!$F$2:$F$3", "报送率!$G$2:$G$3"]  # the 月检查 period rows, not 合计
     assert [s.tx.strRef.f for s in chart.series] == ["报送率!$F$1", "报送率!$G$1"]
@@ -256,7 +267,8 @@ def test_chart_of_monthly_rates(book):
     assert chart.y_axis.scaling.min == 0 and chart.y_axis.scaling.max == 1
     assert "%" in chart.y_axis.number_format.formatCode
     anchor = chart.anchor._from
-    assert anchor.col == 8 and anchor.row == 0  # right of the tables (columns A–G), after the gap column
+    assert anchor.col == 0 and anchor.row > 14  # below the tables (a page of its own: one page wide)
+    assert ws.row_breaks.brk and ws.row_breaks.brk[0].id == anchor.row
 
 
 def test_chase_list(path, book):
@@ -288,7 +300,8 @@ def test_print_setup_on_every_sheet(book):
         assert ws.page_setup.paperSize == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the default, left out of the file
-        assert ws.page_setup.fitToHeight == 0
+        matrix = ws.title in ("月检查", "季度汇报")  # a matrix of a few branches: one page
+        assert ws.page_setup.fitToHeight in ((None, 1) if matrix else (0,))
         assert ws.print_title_rows == "$1:$1"
         assert "&P" in ws.oddFooter.center.text
         assert ws.oddHeader.center.font == "宋体,Bold" and ws.oddHeader.center.size == 12
@@ -306,7 +319,7 @@ def test_empty_frames_still_give_every_sheet(tmp_path, campaign):
         assert ws["A3"].value is None
     assert list(pd.read_excel(path, sheet_name="月检查", engine="openpyxl").columns[:5]) == [*ID, "2014-05", "2014-06"]
     assert list(pd.read_excel(path, sheet_name="催报名单", engine="openpyxl").columns) == CHASE_COLUMNS
-    assert book["报送率"].cell(5, 1).value == "无"  # the per-上级组织 table too, below an empty row
+    assert book["报送率"].cell(6, 1).value == "无"  # the per-上级组织 table too, below an empty row and its caption
     assert "催报名单（共 0 个支部）" in book["催报名单"].oddHeader.center.text
     assert book["报送率"]._charts == []
 

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.write.common import CLIP, INTEGER, STATUS, TEXT, Formats, new_workbook
+from pipeline.write.common import CLIP, INTEGER, PAGE_WIDTH, STATUS, TEXT, Formats, new_workbook
 from pipeline.write.table import HEADER_ONLY, NONE_ROW, Links, table_sheet
 
 WRITE = Path(__file__).resolve().parents[1] / "pipeline" / "write"
@@ -77,11 +77,15 @@ def test_empty_table_rule(tmp_path, empty, below):
 
 
 def test_text_default_and_wide_tables(tmp_path):
-    long = pd.DataFrame({c: ["内容" * 30] for c in "甲乙丙丁戊"})
+    long = pd.DataFrame({f"列{i}": ["内容" * 30] for i in range(20)})  # too many to fit even narrowed
     path = write(tmp_path, long.assign(序号=[7]), default_kind=TEXT, split_wide=True)
     ws = openpyxl.load_workbook(path)["表"]
-    assert ws["F2"].data_type == "s" and ws["F2"].value == "7"  # text unless a column says otherwise
+    assert ws["U2"].data_type == "s" and ws["U2"].value == "7"  # text unless a column says otherwise
     assert ws.page_setup.fitToWidth > 1 and ws.print_title_cols == "$A:$B"  # printed across pages
     assert ws.row_dimensions[2].height > 15  # wrapped text gets a taller row
     fit = openpyxl.load_workbook(write(tmp_path, long))["表"]  # by default: one page wide
     assert (fit.page_setup.fitToWidth or 1) == 1 and fit.print_title_cols is None
+    five = openpyxl.load_workbook(write(tmp_path, long.iloc[:, :5], split_wide=True))["表"]
+    widths = [five.column_dimensions[c].width for c in "ABCDE"]
+    assert sum(widths) <= PAGE_WIDTH and (five.page_setup.fitToWidth or 1) == 1  # narrowed to one A4 width
+    assert five.row_dimensions[2].height > 2 * 14  # and wrapped

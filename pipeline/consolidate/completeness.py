@@ -21,6 +21,8 @@ UNOPENED = "已收到但无法打开"  # a 缺报 cell for which a file came tha
 REPORT_TYPES = {k.key: k.report_type or k.title for k in PERIODIC_KINDS}  # key → name in 报送情况
 _PERIODS = {k.key: k.periods for k in PERIODIC_KINDS}
 RATE_COLUMNS = ("应报", "实报", "按时", "报送率", "按时率")
+TOTAL = "合计"
+NOT_DUE_NOTE = f"{NOT_DUE}：比率仅统计提前报送"  # 说明 of a period whose due date is after as_of
 
 
 @dataclass(frozen=True)
@@ -101,25 +103,32 @@ def long_form(matrix: pd.DataFrame, kind: str, campaign: Campaign) -> pd.DataFra
 
 
 def rate_table(matrices: dict[str, pd.DataFrame], campaign: Campaign) -> pd.DataFrame:
-    """One row per period, then a 合计 row per report type."""
+    """One row per period, then a 合计 row per report type. 说明 marks a period not yet due: its
+    rates count only the reports sent early."""
     rows = []
     for kind, matrix in matrices.items():
         cells = long_form(matrix, kind, campaign)
         for period, group in cells.groupby("期间", sort=True):
+            note = NOT_DUE_NOTE if campaign.period_due(str(period)) > campaign.as_of else ""
             rows.append({"类型": REPORT_TYPES[kind], "期间": period,
-                         **counts(group["状态"], group["截止日"], campaign.as_of)})
-        rows.append({"类型": REPORT_TYPES[kind], "期间": "合计",
-                     **counts(cells["状态"], cells["截止日"], campaign.as_of)})
-    return pd.DataFrame(rows, columns=["类型", "期间", *RATE_COLUMNS], dtype=object)
+                         **counts(group["状态"], group["截止日"], campaign.as_of), "说明": note})
+        rows.append({"类型": REPORT_TYPES[kind], "期间": TOTAL,
+                     **counts(cells["状态"], cells["截止日"], campaign.as_of), "说明": ""})
+    return pd.DataFrame(rows, columns=["类型", "期间", *RATE_COLUMNS, "说明"], dtype=object)
 
 
 def rate_by_parent(matrices: dict[str, pd.DataFrame], campaign: Campaign) -> pd.DataFrame:
+    """Per 上级组织 (sorted): one row per report type, then a 合计 row over both."""
+    cells = pd.concat([long_form(m, k, campaign) for k, m in matrices.items()], ignore_index=True) \
+        if matrices else pd.DataFrame(columns=["上级组织", "类型", "状态", "截止日"])
     rows = []
-    for kind, matrix in matrices.items():
-        cells = long_form(matrix, kind, campaign)
-        for parent, group in cells.groupby("上级组织", sort=True):
-            rows.append({"上级组织": parent, "类型": REPORT_TYPES[kind],
-                         **counts(group["状态"], group["截止日"], campaign.as_of)})
+    for parent, group in cells.groupby("上级组织", sort=True):
+        for kind in matrices:
+            part = group[group["类型"] == REPORT_TYPES[kind]]
+            if not part.empty:
+                rows.append({"上级组织": parent, "类型": REPORT_TYPES[kind],
+                             **counts(part["状态"], part["截止日"], campaign.as_of)})
+        rows.append({"上级组织": parent, "类型": TOTAL, **counts(group["状态"], group["截止日"], campaign.as_of)})
     return pd.DataFrame(rows, columns=["上级组织", "类型", *RATE_COLUMNS], dtype=object)
 
 

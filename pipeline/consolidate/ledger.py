@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.assess import Assessment, Filed
 from pipeline.forms import BY_ROW, FormKind, TableSpec
 from pipeline.model import CODE, NAME
+from pipeline.names import natural_key
 from pipeline.parse.forms import CELLS
 
 KEYS = ("支部编码", "支部名称", "来源文件")
@@ -139,5 +140,7 @@ def _ordered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     columns = list(dict.fromkeys(columns))
     out = frame.reindex(columns=[*columns, *[c for c in frame.columns if c not in columns]])
     if not out.empty:
-        out = out.sort_values(["支部编码", "来源文件"], kind="stable").reset_index(drop=True)
+        codes, files = out["支部编码"].astype(str).tolist(), out["来源文件"].astype(str).tolist()
+        order = sorted(range(len(out)), key=lambda n: (codes[n], natural_key(files[n]), files[n]))
+        out = out.iloc[order].reset_index(drop=True)
     return out.astype(object)

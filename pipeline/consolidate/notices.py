@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from pipeline.issues import Issue, natural_key, position_key
+from pipeline.issues import Issue, position_key
 from pipeline.model import REJECTED, UNREADABLE, ManifestRow
+from pipeline.names import natural_key
 
 UNMATCHED_PREFIX = "未识别-"
 NOT_OWED = frozenset({"period-outside-campaign"})  # errors saying the form needs no report at all

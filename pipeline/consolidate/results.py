@@ -15,7 +15,7 @@ from pipeline.consolidate.register import Recognition, recognition
 from pipeline.consolidate.scoring import Inputs, scorecard
 from pipeline.consolidate.shortlist import Quota, ineligibility, quota_of, shortlist
 from pipeline.forms import COMMITTEE
-from pipeline.names import strip_prefixes
+from pipeline.names import short_name
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Results:
     missed: pd.DataFrame
     quota: Quota
     notices: tuple[Notice, ...]
-    short_names: dict[str, str]  # 支部编码 → the name without the configured prefixes (sheet tabs)
+    short_names: dict[str, str]  # 支部编码 → the school's name without administrative prefixes (sheet tabs)
     recognition: Recognition = field(default_factory=Recognition.nothing)  # SPEC §12: register, 审核验收表
 
     @property
@@ -77,6 +77,6 @@ def consolidate(assessment: Assessment, campaign: Campaign) -> Results:
         not_applied=cp.not_applied(roster, assessment, campaign),
         card=card, details=details, listed=listed, missed=missed, quota=quota_of(listed, missed, campaign),
         notices=notices(assessment.issues, assessment.manifest, set(names.values()), committee),
-        short_names={str(code): strip_prefixes(str(name), campaign.prefixes) for code, name in names.items()},
+        short_names={str(code): short_name(str(name), campaign.prefixes) for code, name in names.items()},
         recognition=recognition(standing, card, missed, applied, reasons, assessment, campaign),
     )

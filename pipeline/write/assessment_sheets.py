@@ -50,7 +50,7 @@ def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFr
     fmt = score_formats(book, campaign)
     frame = card_frame(card, campaign)
     taken = {SUMMARY}
-    sheets = [sheet_title(_tab(short_names.get(text_of(code)) or text_of(name)), taken)
+    sheets = [sheet_title(_tab(f"{text_of(code)} {short_names.get(text_of(code)) or text_of(name)}"), taken)
               for code, name in zip(frame["支部编码"], frame["支部名称"], strict=True)]
     title = f"{TITLE}·汇总（统计截止 {campaign.as_of.isoformat()}）"
     note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {len(frame)} 个，按排名排列；"
@@ -66,8 +66,8 @@ def write_assessment_sheets(outbox: Path, card: pd.DataFrame, details: pd.DataFr
 
 
 def _tab(out: str) -> str:
-    """The sheet tab of a short name: one longer than a tab allows keeps its head and its tail
-    (where 第一/第二党支部 differ)."""
+    """The sheet tab `支部编码 short name` (JN022 江宁小学): the code makes it unique; one longer than a
+    tab allows keeps its head (the code) and its tail (where 第一/第二党支部 differ)."""
     if len(out) > TAB_LIMIT:
         out = out[:TAB_HEAD] + "…" + out[-(TAB_LIMIT - TAB_HEAD - 1):]
     return out

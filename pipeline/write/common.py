@@ -27,7 +27,13 @@ STATUS_COLOURS = {
     "忽略": "#EDEDED", "已解压": "#DDEBF7", "错误": "#FFC7CE", "警告": "#FFEB9C",
 }
 MAX_WIDTH = 60
-PAGE_WIDTH = 190  # column units that still print legibly across one landscape A4 page
+# Column units across one A4 page (margins 0.4") at 90 % — the least scale at which 10-pt body text
+# still prints at 9 pt. Measured with LibreOffice (a unit ≈ 5.7 pt with the workbook's 宋体 default font;
+# Excel's ≈ 5.25 pt leaves a little more room): landscape 784 pt, portrait 538 pt of printable width.
+PAGE_WIDTH = 150
+PORTRAIT_WIDTH = 103
+DEFAULT_FONT = {"font_name": FONT, "font_size": 10}  # the Normal style: column units and blank rows
+DEFAULT_ROW_PIXELS = 18  # 13.5 pt, the default row of 10-pt 宋体
 LINE_HEIGHT = 14.0  # points per line of 10-pt text
 WIDE_UNITS = 0.95  # a 10-pt 宋体 character takes ≈ 1.9 column-width units, i.e. 0.95 × its display width
 
@@ -35,7 +41,9 @@ WIDE_UNITS = 0.95  # a 10-pt 宋体 character takes ≈ 1.9 column-width units, 
 def new_workbook(target: str | Path, created: dt.date) -> Workbook:
     """Submission text stays text (no formulas, no links); the created stamp comes from as_of."""
     book = xlsxwriter.Workbook(str(target), {"strings_to_formulas": False, "strings_to_urls": False,
-                                             "strings_to_numbers": False})
+                                             "strings_to_numbers": False,
+                                             "default_format_properties": dict(DEFAULT_FONT),
+                                             "default_row_height": DEFAULT_ROW_PIXELS})
     stamp = dt.datetime(created.year, created.month, created.day)
     book.set_properties({"created": stamp, "author": "江宁区教育局党工委", "company": "江宁区教育局"})
     return book
@@ -69,20 +77,23 @@ STYLES: dict[str, dict[str, Any]] = {
     "label": {"bold": True, "bg_color": "#F2F2F2", "border": 1, "align": "center", "text_wrap": True},
     # cells
     "text": {"border": 1, "text_wrap": True},
-    "clip": {"border": 1},  # long codes such as SHA-256: shown cut, kept whole
+    "clip": {"border": 1, "align": "fill"},  # long codes such as SHA-256: shown cut (never spilling), kept whole
     "left": {"border": 1, "align": "left"},
     "center": {"border": 1, "align": "center"},
     "item": {"border": 1, "align": "center", "text_wrap": True},
     "strong": {"border": 1, "align": "center", "text_wrap": True, "bold": True},
-    "number": {"border": 1, "num_format": "0.0"},
-    "integer": {"border": 1, "num_format": "0"},
+    # numbers right-aligned and indented: they never run into the next column's left-aligned text
+    "number": {"border": 1, "num_format": "0.0", "align": "right", "indent": 1},
+    "integer": {"border": 1, "num_format": "0", "align": "right", "indent": 1},
     "count": {"border": 1, "align": "center", "num_format": "0"},  # ranks, counts
     "date": {"border": 1, "num_format": "yyyy-mm-dd", "align": "center"},
-    "percent": {"border": 1, "num_format": "0.0%"},
-    "total": {"border": 1, "bold": True, "num_format": "0.0"},  # a 总分
+    "percent": {"border": 1, "num_format": "0.0%", "align": "right", "indent": 1},
+    "total": {"border": 1, "bold": True, "num_format": "0.0", "align": "right", "indent": 1},  # a 总分
     "total_text": {"border": 1, "bold": True, "bg_color": "#F2F2F2"},  # a 合计 row
-    "total_integer": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0"},
-    "total_percent": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%"},
+    "total_integer": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0", "align": "right",
+                      "indent": 1},
+    "total_percent": {"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "0.0%", "align": "right",
+                      "indent": 1},
     "link": {"border": 1, "align": "center", "font_color": "#0563C1", "underline": 1},
     "badge": {"border": 1, "align": "center"},  # with the colour of a status or a grade
     # a column's own format (no font: the cells written in it bring theirs)
@@ -206,6 +217,7 @@ _NUMBER_STYLES = {NUMBER: "number", TOTAL: "total", INTEGER: "count"}
 GRADE, STATUS = "grade", "status"  # coloured by the grade or the status, else centred
 DATE = "date"  # a date cell (blank ones keep the date format), other values as TEXT
 PERCENT, CLIP = "percent", "clip"  # a fraction shown as 0.0%; long text shown cut
+DUE = "due"  # a deadline: a month as written (2014-05) centred as text, a day as a date
 
 
 def _is_number(value: Any) -> bool:
@@ -235,6 +247,8 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind
         ws.write_blank(row, col, None, fmt.text)
     elif kind == PERCENT:
         ws.write_number(row, col, float(value), fmt.percent)
+    elif kind == DUE and isinstance(value, str):
+        ws.write_string(row, col, value, fmt.center)
     elif kind == CLIP:
         ws.write_string(row, col, str(value), fmt.clip)
     elif isinstance(value, bool):
@@ -304,7 +318,7 @@ def finish_sheet(ws: Worksheet, header_row: int, rows: int, cols: int, landscape
     if landscape:
         ws.set_landscape()
     ws.repeat_rows(0, header_row)
-    pages_wide = max(1, math.ceil(total_width / PAGE_WIDTH))
+    pages_wide = max(1, math.ceil(total_width / (PAGE_WIDTH if landscape else PORTRAIT_WIDTH)))
     if pages_wide > 1:
         ws.repeat_columns(0, 1)
     ws.fit_to_pages(pages_wide, 0)

@@ -30,10 +30,11 @@ def status_counts(rows: tuple[ManifestRow, ...]) -> dict[str, int]:
 
 def write_manifest(outbox: Path, rows: tuple[ManifestRow, ...], campaign: Campaign) -> None:
     frame = manifest_frame(rows)
+    shown = frame[[c for c in frame.columns if c != "SHA256"] + ["SHA256"]]  # the hash last: it is for checking
     book = new_workbook(outbox / "收件清单.xlsx", campaign.as_of)
     fmt = Formats(book)
     title = f"收件清单（统计截止 {campaign.as_of.isoformat()}，共 {len(rows)} 个文件）"
-    table_sheet(book, fmt, "收件清单", frame, title=title, kinds={"状态": STATUS, "SHA256": CLIP},
+    table_sheet(book, fmt, "收件清单", shown, title=title, kinds={"状态": STATUS, "SHA256": CLIP},
                 widths={"SHA256": 18},  # the hash is for checking, not reading: shown cut, kept whole
                 max_width=72, split_wide=True)
     book.close()

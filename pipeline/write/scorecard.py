@@ -2,8 +2,8 @@
 
 Also the layout the other score workbooks share (年度考核表 汇总, 表彰建议名单): `score_table`, a table
 sheet (pipeline.write.table) whose cells are text unless a column says otherwise, scores numbers shown
-with one decimal, grades lightly coloured, and the notes (maxima, grade bands, rules) in the 说明 block
-right of the table.
+with one decimal, grades lightly coloured, and the notes (maxima, grade bands, rules) in a 说明 text box
+below the table (it prints with it; the sheet still reads as the table alone).
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ def score_formats(book: Workbook, campaign: Campaign) -> Formats:
 
 def score_table(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *, title: str, note: str,
                 kinds: dict[str, str], **options: Any) -> Worksheet:
-    """A score table: text cells unless `kinds` says otherwise, the 说明 note right of it, room at the
+    """A score table: text cells unless `kinds` says otherwise, the 说明 note below it, room at the
     top of the page for the printed title; `options` as for table_sheet."""
     return table_sheet(book, fmt, name, frame, title=title, note=note, kinds=kinds, default_kind=TEXT,
-                       min_width=7, top_margin=0.75, **options)
+                       min_width=7, top_margin=0.75, note_below=True, **options)
 
 
 def grade_rule(campaign: Campaign) -> str:
