@@ -95,9 +95,9 @@ def test_manifest_and_issue_list_in_natural_order(sample_outbox):
 def test_shortlist_numbers_rows_and_names_the_rank(sample_outbox):
     listed = table(sample_outbox / "表彰建议名单.xlsx", "建议名单")
     card = {r["支部编码"]: r for r in table(sample_outbox / "积分卡.xlsx", "积分卡")}
-    assert listed and list(listed[0])[:3] == ["序号", "积分卡名次", "支部编码"]
+    assert listed and list(listed[0])[:3] == ["序号", "排名", "支部编码"]
     assert [r["序号"] for r in listed] == list(range(1, len(listed) + 1))
-    assert all(r["积分卡名次"] == card[r["支部编码"]]["排名"] and r["总分"] == card[r["支部编码"]]["总分"]
+    assert all(r["排名"] == card[r["支部编码"]]["排名"] and r["总分"] == card[r["支部编码"]]["总分"]
                for r in listed)
 
 

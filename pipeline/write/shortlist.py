@@ -17,9 +17,11 @@ from pipeline.write.scorecard import score_formats, score_table
 
 FILE = "表彰建议名单.xlsx"
 LISTED = ("排名", "支部编码", "支部名称", "品牌名称", "总分", "等次")  # the frame: 排名 = the 积分卡 rank
-NUMBER, RANK = "序号", "积分卡名次"  # the sheet: a running number first; the rank under a name that says whose
+# The sheet: a running number first. The rank keeps SPEC §8's fixed header 排名 (users and acceptance checks
+# read it by that name); the 说明 says it is the 积分卡 rank.
+NUMBER, RANK = "序号", "排名"
 MISSED = ("支部编码", "支部名称", "总分", "原因")
-KINDS = {NUMBER: "integer", RANK: "integer", "排名": "integer", "总分": "total", "等次": "grade"}
+KINDS = {NUMBER: "integer", RANK: "integer", "总分": "total", "等次": "grade"}
 REASON_WIDTH = 70
 
 
@@ -40,8 +42,8 @@ def rules_text(campaign: Campaign) -> str:
 
 
 def listed_sheet(listed: pd.DataFrame) -> pd.DataFrame:
-    """建议名单 as printed: 序号 1…N, 积分卡名次 (SPEC §8's 排名, the 积分卡 rank), then the named columns."""
-    frame = listed.reindex(columns=list(LISTED)).reset_index(drop=True).rename(columns={"排名": RANK})
+    """建议名单 as printed: 序号 1…N, 排名 (the 积分卡 rank, SPEC §8), then the named columns."""
+    frame = listed.reindex(columns=list(LISTED)).reset_index(drop=True)
     frame.insert(0, NUMBER, list(range(1, len(frame) + 1)))
     return frame
 
@@ -55,7 +57,7 @@ def write_shortlist(outbox: Path, listed: pd.DataFrame, missed: pd.DataFrame, qu
     tie = "，同分并列均入围" if quota.tie_at_cut else ""
     note = (f"统计截止 {campaign.as_of.isoformat()}，在册支部 {active} 个，建议表彰 {len(listed)} 个。\n"
             f"名额为在册支部数的 {share:.0%}，向下取整、至少 1 个，本次 {seats} 个；"
-            f"符合条件的支部按总分从高到低入选{tie}。积分卡名次为该支部在积分卡中的名次，同分同名次。\n{rules_text(campaign)}")
+            f"符合条件的支部按总分从高到低入选{tie}。排名即该支部的积分卡名次，同分同名次。\n{rules_text(campaign)}")
     score_table(book, fmt, "建议名单", listed_sheet(listed),
                 title=title, note=note, kinds=KINDS, freeze_cols=0)
     note = (f"未列入建议名单的在册支部 {len(missed)} 个，逐条列出未入围的原因（可据此向支部反馈）。\n"
