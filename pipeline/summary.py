@@ -18,7 +18,7 @@ def summary_lines(result: RunResult, outbox: Path) -> list[str]:
         f"发现问题 {len(issues)} 处（错误 {errors}，警告 {len(issues) - errors}），退回通知 {result.notices} 份",
     ]
     lines += result.extra_lines
-    if result.cache_hits is not None:
+    if result.cache_hits:  # a first run (or --no-cache) has nothing to say here
         lines.append(f"其中 {result.cache_hits} 个文件与上次相同，直接使用了上次的读取结果（缓存）")
     lines.append(f"结果已写入 {outbox}/")
     return lines

@@ -34,9 +34,9 @@ def _files(root: Path) -> dict[str, str]:
 
 
 def _hits(output: str) -> int:
+    """The cache hits the summary reports; it says nothing when there were none."""
     found = re.search(r"其中 (\d+) 个文件与上次相同", output)
-    assert found, output
-    return int(found.group(1))
+    return int(found.group(1)) if found else 0
 
 
 def _entries(cache: Path) -> list[Path]:
@@ -48,7 +48,7 @@ def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path:
     code, _ = f.run_cli(box, tmp_path / "plain", "--jobs", "1", "--no-cache", *DATES)
     assert code == 0
     code, cold = f.run_cli(box, tmp_path / "cold", "--cache", str(cache), *DATES)  # default jobs
-    assert code == 0 and _hits(cold) == 0
+    assert code == 0 and "与上次相同" not in cold  # a first run says nothing about the cache
     files = len(_entries(cache))
     assert files > 20
     code, warm = f.run_cli(box, tmp_path / "warm", "--cache", str(cache), *DATES)
