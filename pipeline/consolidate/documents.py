@@ -28,6 +28,7 @@ from pipeline.consolidate.completeness import (
     periods_of,
 )
 from pipeline.consolidate.results import Results
+from pipeline.consolidate.shortlist import criteria as shortlist_criteria
 from pipeline.forms import PERIODIC_KINDS, QUARTERS
 from pipeline.validate.branches import DEFAULT_PARENT
 
@@ -609,20 +610,8 @@ def _parent_table(results: Results) -> Table | None:
 # ---- 表彰建议名单公示 -------------------------------------------------------------------------------
 
 def criteria(campaign: Campaign) -> list[str]:
-    """The shortlist rules of campaign.toml, in words."""
-    rules = campaign.shortlist
-    out = []
-    if rules.require_application:
-        out.append("品牌申报表已受理")
-    if rules.require_recognition:
-        out.append("认定申请表已受理")
-    if rules.require_all_quarterly:
-        out.append("到期的季度汇报全部报送")
-    out.append(f"月检查报送率不低于{share(rules.min_monthly_rate)}")
-    if rules.forbid_unrectified:
-        out.append("督查发现的问题全部整改")
-    out.append(f"考核总分不低于{rules.min_total:g}分")
-    return out
+    """The shortlist rules of campaign.toml, in words (as the workbook says them, without spaces)."""
+    return shortlist_criteria(campaign, gap="", percent=share, total="考核总分")
 
 
 def publicity_period(campaign: Campaign) -> tuple[dt.date, dt.date]:

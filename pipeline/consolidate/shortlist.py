@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,6 +11,25 @@ import pandas as pd
 from pipeline.config import Campaign
 from pipeline.consolidate.completeness import LATE, ON_TIME
 from pipeline.rubric import Inputs, report_rate
+
+
+def criteria(campaign: Campaign, *, gap: str = " ", percent: Callable[[float], str] = "{:.0%}".format,
+             total: str = "总分") -> list[str]:
+    """The configured shortlist rules in words, one per rule: the workbook's 说明 and the 公示 say the same
+    (the 公示 writes numbers without spaces, as 公文 do)."""
+    rules = campaign.shortlist
+    out = []
+    if rules.require_application:
+        out.append("品牌申报表已受理")
+    if rules.require_recognition:
+        out.append("认定申请表已受理")
+    if rules.require_all_quarterly:
+        out.append("到期的季度汇报全部报送")
+    out.append(f"月检查报送率不低于{gap}{percent(rules.min_monthly_rate)}")
+    if rules.forbid_unrectified:
+        out.append("督查发现的问题全部整改")
+    out.append(f"{total}不低于{gap}{rules.min_total:g}{gap}分")
+    return out
 
 
 def quota(active: int, share: float) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import Campaign
-from pipeline.consolidate.shortlist import Quota
+from pipeline.consolidate.shortlist import Quota, criteria
 from pipeline.write.common import new_workbook
 from pipeline.write.scorecard import score_formats, score_table
 
@@ -26,19 +26,7 @@ REASON_WIDTH = 70
 
 
 def rules_text(campaign: Campaign) -> str:
-    rules = campaign.shortlist
-    parts = []
-    if rules.require_application:
-        parts.append("品牌申报表已受理")
-    if rules.require_recognition:
-        parts.append("认定申请表已受理")
-    if rules.require_all_quarterly:
-        parts.append("到期的季度汇报全部报送")
-    parts.append(f"月检查报送率不低于 {rules.min_monthly_rate:.0%}")
-    if rules.forbid_unrectified:
-        parts.append("督查发现的问题全部整改")
-    parts.append(f"总分不低于 {rules.min_total:g} 分")
-    return "入围条件：" + "；".join(parts) + "。"
+    return "入围条件：" + "；".join(criteria(campaign)) + "。"
 
 
 def listed_sheet(listed: pd.DataFrame) -> pd.DataFrame:
