@@ -163,6 +163,15 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def a1(row: int, col: int) -> str:
+    """0-based row and column → an A1 reference (the inverse of `cell_ref`)."""
+    letters, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
 def cell_ref(ref: str) -> tuple[int, int] | None:
     """'B3' → (2, 1), 0-based (row, column)."""
     m = REF.match(ref.strip())

@@ -15,7 +15,7 @@ import zipfile
 
 import python_calamine
 
-from pipeline.read.guard import cell_ref
+from pipeline.read.guard import a1, cell_ref
 
 TAG = re.compile(rb"<(?P<prefix>[A-Za-z_][\w.-]*:)?(?P<name>row|c)(?P<attrs>\s[^>]*?)?(?P<close>/?)>")
 ATTR_R = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -67,19 +67,13 @@ def compact(xml: bytes) -> tuple[bytes, list[int], list[int]]:
         if where is None:
             return b""  # a cell with nothing in it: dropped
         attrs = ATTR_R.sub(b"", m.group("attrs") or b"")
-        ref = _a1(row_at[where[0]], col_at[where[1]]).encode()
+        ref = a1(row_at[where[0]], col_at[where[1]]).encode()
         return b"<" + prefix + b'c r="' + ref + b'"' + attrs + b">"
 
     squeezed = TAG.sub(rewrite, DROP.sub(b"", xml))
     return squeezed, rows, cols
 
 
-def _a1(row: int, col: int) -> str:
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 def merges_of(xml: bytes) -> list[Merge]:

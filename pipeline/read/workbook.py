@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 
 from pipeline.limits import Limits
 from pipeline.model import IGNORED, UNKNOWN, UNREADABLE
-from pipeline.read.guard import inspect
+from pipeline.read.guard import a1, inspect
 from pipeline.read.sparse import read_sparse
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".et", ".ett", ".xlt", ".xltx")
@@ -39,15 +39,6 @@ class Sheet:
     def ref(self, row: int, col: int) -> str:
         """How an issue names this cell (0-based row and column): A1 here; Word grids say 表格2 第3行第2列."""
         return a1(row, col)
-
-
-def a1(row: int, col: int) -> str:
-    """0-based row and column → an A1 reference."""
-    letters, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 @dataclass(frozen=True)
