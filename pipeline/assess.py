@@ -164,19 +164,18 @@ def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
     name = sub.kind.tables[0].name
     frame = sub.tables[name]
     codes, names = [], []
-    for row in frame.index:
-        cells = frame.at[row, "_cells"]
+    branch_codes = frame["支部编码"] if "支部编码" in frame else [None] * len(frame)
+    for cells, written_name, written_code in zip(frame.cells, frame["支部名称"], branch_codes, strict=True):
         cell = cells.get("支部名称")
-        match = match_name(str(frame.at[row, "支部名称"] or ""), str(frame.at[row, "支部编码"] or "")
-                           if "支部编码" in frame else "", roster, campaign, sub.file,
+        written = str(written_name or "")
+        match = match_name(written, str(written_code or ""), roster, campaign, sub.file,
                            cell.sheet if cell else "", cell.ref if cell else "")
-        written = str(frame.at[row, "支部名称"] or "")
         if sub.kind.standing and match.code is None:
-            match = _kept(match, written, frame.at[row, "支部编码"], sub.file, cells.get("支部编码"))
+            match = _kept(match, written, written_code, sub.file, cells.get("支部编码"))
         issues[sub.file].extend(replace(i, branch=match.name or written) for i in match.issues)
         codes.append(match.code)
         names.append(match.name)
-    tables = {**sub.tables, name: frame.assign(**{f"_{CODE}": codes, f"_{NAME}": names})}
+    tables = {**sub.tables, name: frame.with_columns(**{f"_{CODE}": codes, f"_{NAME}": names})}
     return replace(sub, tables=tables)
 
 

@@ -107,7 +107,7 @@ def register_rows(path: Path, campaign: Campaign) -> pd.DataFrame:
     sub = received.submission
     if sub is None or not sub.kind.standing:
         raise ConfigError([f"{path} 不是品牌认定名册（{received.reason or '表格类型不符'}）。"])
-    return sub.tables[sub.kind.tables[0].name]
+    return sub.tables[sub.kind.tables[0].name].frame()
 
 
 def decisions(acceptance: pd.DataFrame, campaign: Campaign) -> list[dict[str, object]]:

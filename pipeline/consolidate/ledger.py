@@ -15,7 +15,6 @@ from pipeline.assess import Assessment, Filed
 from pipeline.forms import BY_ROW, FormKind, TableSpec
 from pipeline.model import CODE, NAME
 from pipeline.names import natural_key
-from pipeline.parse.forms import CELLS
 
 KEYS = ("支部编码", "支部名称", "来源文件")
 APPLICATION_TYPE = "申报类型"
@@ -109,7 +108,7 @@ def _tables(filed: tuple[Filed, ...], spec: TableSpec, carried: tuple[str, ...])
         if frame is None or frame.empty:
             continue
         fixed = {**_key(f), **{label: f.sub.value(label) for label in carried}}
-        records += [{**fixed, **row} for row in _records(frame)]
+        records += [{**fixed, **row} for row in frame.records()]
     return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *spec.labels])
 
 
@@ -118,21 +117,11 @@ def _row_tables(filed: tuple[Filed, ...], spec: TableSpec, carried: tuple[str, .
     records = []
     for f in filed:
         fixed = {"来源文件": f.file, **{c: f.sub.value(c) for c in carried}}
-        for row in _records(f.sub.tables[spec.name]):
+        for row in f.sub.tables[spec.name].records():
             code, name = row.pop(f"_{CODE}"), row.pop(f"_{NAME}")
             if code is not None:
                 records.append({**row, **fixed, "支部编码": code, "支部名称": name})
     return _ordered(pd.DataFrame(records, dtype=object), [*KEYS, *carried, *spec.labels])
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as dicts without the cell map; column lists are far cheaper than to_dict on tiny frames."""
-    columns = [c for c in frame.columns if c != CELLS]
-    if frame.columns.is_unique and all(d.kind == "O" for d in frame.dtypes):  # one 2-D array: the same objects
-        keep = [i for i, c in enumerate(frame.columns) if c != CELLS]
-        return [dict(zip(columns, [values[i] for i in keep], strict=True)) for values in frame.to_numpy().tolist()]
-    return [dict(zip(columns, values, strict=True))
-            for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
 
 
 def _ordered(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

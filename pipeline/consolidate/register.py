@@ -20,7 +20,6 @@ from pipeline.config import Campaign
 from pipeline.forms import ACCEPTANCE, REGISTER
 from pipeline.issues import Issue, issue
 from pipeline.model import CODE
-from pipeline.parse.forms import CELLS
 from pipeline.validate.branches import Roster
 from pipeline.validate.register import REVOKED, VALID, status_at
 
@@ -182,15 +181,15 @@ def _decision_warning(code: str, row: dict[str, object], assessment: Assessment,
 
 
 def _cell(assessment: Assessment, table: str, row: dict[str, object], label: str,
-          same: Callable[[pd.Series], bool]) -> tuple[str, str]:
+          same: Callable[[dict[str, object]], bool]) -> tuple[str, str]:
     """Where a ledger row came from: the last row of its file that `same` recognises."""
     filed = assessment.filed.get(str(row["来源文件"]))
     frame = filed.sub.tables.get(table) if filed else None
     if frame is None:
         return "", ""
-    hits = [r for _, r in frame.iterrows() if same(r)]
-    cell = hits[-1][CELLS].get(label) if hits else None
-    return (cell.sheet, cell.ref) if cell else (frame.attrs.get("sheet", ""), "")
+    hits = [cells for row, cells in zip(frame.records(), frame.cells, strict=True) if same(row)]
+    cell = hits[-1].get(label) if hits else None
+    return (cell.sheet, cell.ref) if cell else (frame.sheet, "")
 
 
 # ---- the lists -------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -20,6 +21,78 @@ ROW = "_row"
 
 
 @dataclass(frozen=True)
+class Table:
+    """One parsed table as column lists: label → values in row order, `CELLS` → each row's label → Cell.
+
+    Forms hold a handful of rows each and a city's inbox some 15,000 of them: a pandas frame per table
+    cost more to build, ship between processes and take apart than the values themselves (issue 10);
+    tables become frames once per kind, where pandera validates them."""
+
+    sheet: str
+    rows: tuple[int, ...]  # the Excel (or Word table) row of each row
+    columns: dict[str, list[object]]  # label → values; CELLS last
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, label: object) -> bool:
+        return label in self.columns
+
+    def __getitem__(self, label: str) -> list[object]:
+        return self.columns[label]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def cells(self) -> list[dict[str, Cell]]:
+        """Each row's label → Cell."""
+        return self.columns.get(CELLS, [{}] * len(self.rows))  # type: ignore[return-value]
+
+    @property
+    def labels(self) -> list[str]:
+        """The value columns, without the cell map."""
+        return [c for c in self.columns if c != CELLS]
+
+    def items(self, label: str) -> Iterator[tuple[int, object]]:
+        """(row, value) of one column."""
+        return zip(self.rows, self.columns[label], strict=True)
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {row: i for i, row in enumerate(self.rows)}
+
+    def cells_at(self, row: int) -> dict[str, Cell]:
+        return self.cells[self._position[row]]
+
+    def at(self, row: int, label: str) -> object:
+        return self.columns[label][self._position[row]]
+
+    def where(self, row: int, label: str) -> tuple[str, str]:
+        """(sheet, A1) of one value; the table's sheet alone when the row has no such cell."""
+        cell = self.cells_at(row).get(label)
+        return (cell.sheet, cell.ref) if cell else (self.sheet, "")
+
+    def records(self) -> list[dict[str, object]]:
+        """Rows as dicts of the value columns."""
+        labels = self.labels
+        return [dict(zip(labels, values, strict=True)) for values in zip(*(self.columns[c] for c in labels),
+                                                                         strict=True)] if labels else []
+
+    def with_columns(self, **added: list[object]) -> Table:
+        columns = {c: v for c, v in self.columns.items() if c != CELLS}
+        return Table(self.sheet, self.rows, {**columns, **added, CELLS: list(self.cells)})
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a frame indexed by row (cold paths: the roster, the register, tests)."""
+        frame = pd.DataFrame(self.columns, columns=list(self.columns), index=pd.Index(list(self.rows), name=ROW),
+                             dtype=object)
+        frame.attrs["sheet"] = self.sheet
+        return frame
+
+
+@dataclass(frozen=True)
 class Submission:
     """One readable form: typed values, where each came from, and the issues found so far."""
 
@@ -27,7 +100,7 @@ class Submission:
     kind: FormKind
     record: dict[str, object]
     cells: dict[str, Cell]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # index = Excel row
+    tables: dict[str, Table] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()
     unparsed: frozenset[tuple[str, int, str]] = frozenset()  # (table or "", row, label) already reported
 
@@ -96,7 +169,7 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
             issues.append(issue("table-missing", file, spec.sheet, "", spec.name, columns=columns))
         elif table is not None and len(_filled(spec, table)) < spec.min_rows:
             issues.append(issue("table-empty", file, table.sheet, table.first_ref, spec.name))
-        tables[spec.name] = _table_frame(spec, table, file, campaign, issues, unparsed)
+        tables[spec.name] = _table(spec, table, file, campaign, issues, unparsed)
     return Submission(file, kind, record, cells, tables, tuple(issues), frozenset(unparsed))
 
 
@@ -122,39 +195,21 @@ def _filled(spec: TableSpec, table: RawTable) -> tuple[tuple[int, dict[str, Cell
                             for label in spec.unfilled_when_empty))
 
 
-def _table_frame(spec: TableSpec, table: RawTable | None, file: str, campaign: Campaign,
-                 issues: list[Issue], unparsed: set[tuple[str, int, str]]) -> pd.DataFrame:
-    columns = [*spec.labels, *(table.extras if table else ())]
-    rows: list[dict[str, object]] = []
-    index: list[int] = []
-    for row_no, cells in _filled(spec, table) if table else ():
-        row: dict[str, object] = {}
+def _table(spec: TableSpec, raw: RawTable | None, file: str, campaign: Campaign,
+           issues: list[Issue], unparsed: set[tuple[str, int, str]]) -> Table:
+    extras = tuple(e for e in raw.extras if e not in (CELLS, FILE, ROW)) if raw else ()  # headers may say anything
+    names = list(dict.fromkeys([*spec.labels, *extras]))  # an extra header repeating a label is one column
+    columns: dict[str, list[object]] = {name: [] for name in names}
+    cells_of: list[object] = []
+    rows: list[int] = []
+    for row_no, cells in _filled(spec, raw) if raw else ():
         for col in spec.columns:
             cell = cells.get(col.label)
-            row[col.label] = None if cell is None else _typed(
-                col, cell, file, campaign, issues, unparsed, (spec.name, row_no))
-        for extra in table.extras if table else ():
-            row[extra] = v.parse_text(cells[extra].value).value
-        row[CELLS] = cells
-        rows.append(row)
-        index.append(row_no)
-    names = [*columns, CELLS]
-    if len(set(names)) == len(names):  # built column-wise: several times faster than from row dicts
-        data = {name: [row.get(name) for row in rows] for name in names}
-        frame = pd.DataFrame(data, columns=names, index=pd.Index(index, name=ROW), dtype=object)
-    else:
-        frame = pd.DataFrame(rows, columns=names, index=pd.Index(index, name=ROW), dtype=object)
-    frame.attrs["sheet"] = table.sheet if table else spec.sheet
-    return frame
-
-
-def column_lists(frame: pd.DataFrame, names: list[str] | None = None) -> dict[str, list[object]]:
-    """A parsed table's columns as lists of the very values it holds, from one 2-D array (per-column
-    frame access costs more than the rows themselves on the small tables forms have)."""
-    names = list(frame.columns) if names is None else names
-    if frame.columns.is_unique and all(d.kind == "O" for d in frame.dtypes):
-        at = {c: i for i, c in enumerate(frame.columns)}
-        rows = frame.to_numpy()
-        return {c: rows[:, at[c]].tolist() for c in names}
-    return {c: frame[c].tolist() for c in names}
-
+            columns[col.label].append(None if cell is None else _typed(
+                col, cell, file, campaign, issues, unparsed, (spec.name, row_no)))
+        for extra in extras:
+            if extra not in spec.labels:
+                columns[extra].append(v.parse_text(cells[extra].value).value)
+        cells_of.append(cells)
+        rows.append(row_no)
+    return Table(raw.sheet if raw else spec.sheet, tuple(rows), {**columns, CELLS: cells_of})

@@ -53,9 +53,9 @@ def _date(value: object) -> dt.date | None:
 
 def build_roster(sub: Submission, campaign: Campaign) -> tuple[Roster, list[Issue]]:
     """The roster from its submission; uniqueness problems are errors that stop the run."""
-    table = sub.tables["支部名册"]
+    table = sub.tables["支部名册"].frame()
     issues: list[Issue] = []
-    frame = table.drop(columns=[CELLS]).copy()
+    frame = table.drop(columns=[CELLS])
     frame["支部编码"] = frame["支部编码"].astype(object)
     for label in ("支部编码", "支部名称"):
         keys = frame[label].map(lambda x: squash(str(x)) if x is not None else None)

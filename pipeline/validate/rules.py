@@ -6,11 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import pandas as pd
-
 from pipeline.config import Campaign
 from pipeline.issues import Issue, issue
-from pipeline.parse.forms import CELLS, Submission, column_lists
+from pipeline.parse.forms import Submission
 from schemas.checks import BRAND_MAX, brand_length
 
 DONE = "已完成"
@@ -33,11 +31,6 @@ BLOCKED = {"progress": "任务进度", "recognition": ""}
 
 def _fmt(day: dt.date) -> str:
     return day.isoformat()
-
-
-def _cell_of(frame: pd.DataFrame, row: int, label: str) -> tuple[str, str]:
-    cell = frame.at[row, CELLS].get(label)
-    return (cell.sheet, cell.ref) if cell else (frame.attrs.get("sheet", ""), "")
 
 
 def period_of(sub: Submission) -> str | None:
@@ -77,9 +70,9 @@ def rows_outside(sub: Submission, table: str, label: str, bounds: tuple[dt.date,
     if frame is None:
         return []
     out = []
-    for row, day in frame[label].items():
+    for row, day in frame.items(label):
         if isinstance(day, dt.date) and not bounds[0] <= day <= bounds[1]:
-            out.append(issue("date-outside-period", sub.file, *_cell_of(frame, row, label), label,
+            out.append(issue("date-outside-period", sub.file, *frame.where(row, label), label,
                              _fmt(day), period=period))
     return out
 
@@ -99,13 +92,13 @@ def application_issues(sub: Submission, campaign: Campaign, founded: dt.date | N
     tasks = sub.tables.get("任务分解")
     if tasks is not None:
         first, last = campaign.campaign_start, campaign.campaign_end
-        for row, due in tasks["完成时限"].items():
+        for row, due in tasks.items("完成时限"):
             if due is None:
                 continue
             day = dt.date.fromisoformat(f"{due}-01") if isinstance(due, str) else due
             inside = (first.replace(day=1) <= day <= last) if isinstance(due, str) else first <= day <= last
             if not inside:
-                out.append(issue("due-outside-campaign", sub.file, *_cell_of(tasks, row, "完成时限"), "完成时限",
+                out.append(issue("due-outside-campaign", sub.file, *tasks.where(row, "完成时限"), "完成时限",
                                  due if isinstance(due, str) else _fmt(due), start=_fmt(first), end=_fmt(last)))
     return out
 
@@ -133,19 +126,18 @@ def progress_issues(sub: Submission, known: set[int] | None,
         return []
     out = []
     shown_known = "、".join(str(t) for t in sorted(known or ()))
-    cols = column_lists(frame, ["任务序号", "进展状态", "完成比例"])  # no per-cell frame lookups
-    rows = list(zip(frame.index.tolist(), cols["任务序号"], cols["进展状态"], cols["完成比例"], strict=True))
+    rows = list(zip(frame.rows, frame["任务序号"], frame["进展状态"], frame["完成比例"], strict=True))
     tasks = [(row, task) for row, task, _, _ in rows if task is not None]
     if known is None and tasks:
-        out.append(issue("unknown-task-no-application", sub.file, *_cell_of(frame, tasks[0][0], "任务序号"), "任务序号",
+        out.append(issue("unknown-task-no-application", sub.file, *frame.where(tasks[0][0], "任务序号"), "任务序号",
                          task_span(int(task) for _, task in tasks),
                          cause=application.cause, advice=application.advice))
     for row, task, status, share in rows:
         if task is not None and known is not None and int(task) not in known:
-            out.append(issue("unknown-task", sub.file, *_cell_of(frame, row, "任务序号"), "任务序号", task,
+            out.append(issue("unknown-task", sub.file, *frame.where(row, "任务序号"), "任务序号", task,
                              known=shown_known or "无"))
         if status == DONE and share is not None and share < 100:
-            out.append(issue("done-below-100", sub.file, *_cell_of(frame, row, "完成比例"), "完成比例",
+            out.append(issue("done-below-100", sub.file, *frame.where(row, "完成比例"), "完成比例",
                              f"{share:g}%"))
     return out
 
@@ -168,13 +160,12 @@ def falling_progress(monthly: list[Submission]) -> list[Issue]:
     last: dict[int, float] = {}
     for sub in sorted(monthly, key=lambda s: str(period_of(s))):
         frame = sub.tables["任务进度"]
-        cols = column_lists(frame, ["任务序号", "完成比例"])
-        for row, task, share in zip(frame.index.tolist(), cols["任务序号"], cols["完成比例"], strict=True):
+        for row, task, share in zip(frame.rows, frame["任务序号"], frame["完成比例"], strict=True):
             if task is None or share is None:
                 continue
             before = last.get(int(task))
             if before is not None and share < before:
-                out.append(issue("progress-falling", sub.file, *_cell_of(frame, row, "完成比例"), "完成比例",
+                out.append(issue("progress-falling", sub.file, *frame.where(row, "完成比例"), "完成比例",
                                  f"{share:g}%", task=int(task), before=f"{before:g}%"))
             last[int(task)] = share
     return out

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.forms import FormKind, TableSpec
 from pipeline.issues import Issue
-from pipeline.parse.forms import CELLS, FILE, ROW, Submission, column_lists
+from pipeline.parse.forms import CELLS, FILE, ROW, Submission
 from schemas import schemas_for
 from schemas.checks import failures, issue_for_failure
 
@@ -47,22 +47,16 @@ def _block_frame(block: str, subs: list[Submission]) -> pd.DataFrame:
     tables = [(s.file, s.tables[block]) for s in subs if block in s.tables and not s.tables[block].empty]
     if not tables:
         return pd.DataFrame(columns=[FILE, ROW, CELLS])
-    columns = list(tables[0][1].columns)
-    if any(list(t.columns) != columns or t.index.name != ROW for _, t in tables):
-        parts = [t.assign(**{FILE: file}).reset_index() for file, t in tables]  # columns differ: let pandas align
-        return pd.concat(parts, ignore_index=True).astype(object)
-    # The same frame as concatenating each file's table with its 文件 and row number, built column-wise once.
+    # Each file's table with its 文件 and row number, concatenated column-wise once; a column only some
+    # files have (an extra header) is empty in the others.
+    columns = list(dict.fromkeys(c for _, t in tables for c in t.columns))
     data: dict[str, list[object]] = {ROW: [], **{c: [] for c in columns}, FILE: []}
     for file, table in tables:
-        data[ROW] += table.index.tolist()
-        for c, values in column_lists(table, columns).items():
-            data[c] += values
+        data[ROW] += table.rows
+        for c in columns:
+            data[c] += table.columns[c] if c in table.columns else [None] * len(table)
         data[FILE] += [file] * len(table)
-    frame = pd.DataFrame(data, columns=[ROW, *columns, FILE], dtype=object)
-    attrs = tables[0][1].attrs
-    if all(t.attrs == attrs for _, t in tables):
-        frame.attrs = dict(attrs)
-    return frame
+    return pd.DataFrame(data, columns=[ROW, *columns, FILE], dtype=object)
 
 
 def _where(sub: Submission, block: str, row: pd.Series, label: str) -> tuple[str, str]:
@@ -71,4 +65,4 @@ def _where(sub: Submission, block: str, row: pd.Series, label: str) -> tuple[str
         return cells[label].sheet, cells[label].ref
     if block == "":
         return sub.cell(label)
-    return sub.tables[block].attrs.get("sheet", ""), ""
+    return sub.tables[block].sheet, ""
