@@ -35,6 +35,7 @@ import py7zr
 import py7zr.io
 import rarfile
 
+from pipeline.read.container import zip_of
 from pipeline.read.workbook import OLE_MAGIC, ZIP_MAGIC
 
 MIB = 1024 * 1024
@@ -217,8 +218,7 @@ def archive_format(data: bytes) -> str | None:
         return "rar"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")) and not data.startswith(OLE_MAGIC):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
+            names = set(zip_of(data).namelist())
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             return "zip"  # a damaged zip is still an archive: 无法读取 with the archive's reason
         if "[Content_Types].xml" in names or "mimetype" in names or "META-INF/manifest.xml" in names:

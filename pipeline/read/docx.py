@@ -16,7 +16,6 @@ before parsing: a hostile document is 无法读取, never a crash or a runaway a
 
 from __future__ import annotations
 
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from pipeline.read.container import zip_of
 from pipeline.read.workbook import UNKNOWN, UNREADABLE, ZIP_MAGIC, Opened, Sheet
 
 BODY_SHEET = "正文"  # the name a Word grid goes by in issues (工作表 column)
@@ -81,8 +81,7 @@ def is_docx(data: bytes) -> bool:
     if not data.startswith(ZIP_MAGIC):
         return False
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return _main_part(zf) is not None
+        return _main_part(zip_of(data)) is not None
     except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, DocxError):
         return False
 
@@ -90,12 +89,12 @@ def is_docx(data: bytes) -> bool:
 def open_docx(data: bytes) -> Opened:
     """Read a .docx into grids; never raises for a bad file."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            main = _main_part(zf)
-            if main is None:
-                raise DocxError("文件不是完整的 Word 文档，无法读取，请支部用 Word 重新保存为 .docx 后发送")
-            body = _body(fromstring(_read_member(zf, main, MAX_XML)))
-            meta = _meta_sheet(zf)
+        zf = zip_of(data)
+        main = _main_part(zf)
+        if main is None:
+            raise DocxError("文件不是完整的 Word 文档，无法读取，请支部用 Word 重新保存为 .docx 后发送")
+        body = _body(fromstring(_read_member(zf, main, MAX_XML)))
+        meta = _meta_sheet(zf)
         sheet = grid_of(body)
     except DocxError as err:
         return Opened("docx", status=UNREADABLE, reason=str(err))
@@ -115,8 +114,8 @@ def _main_part(zf: zipfile.ZipFile) -> str | None:
     names = set(zf.namelist())
     if "word/document.xml" in names:
         return "word/document.xml"
-    if "_rels/.rels" not in names:
-        return None
+    if "_rels/.rels" not in names or not any(n.startswith("word/") for n in names):
+        return None  # the main part must be under word/ (a workbook's package relationships are not read)
     for rel in fromstring(_read_member(zf, "_rels/.rels", MAX_PROPS_XML)):
         if rel.get("Type") in (_MAIN_REL, _STRICT_MAIN_REL):
             target = (rel.get("Target") or "").lstrip("/")

@@ -23,6 +23,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from pipeline.limits import MB, Limits
+from pipeline.read.container import zip_of
 
 MAX_DEPTH = 100  # OOXML sheets nest about 6 deep, .ods content about 15
 DENSE_CELLS = 1_000_000  # a range up to this size is read as it is
@@ -60,13 +61,13 @@ def inspect(data: bytes, fmt: str, limits: Limits) -> Verdict:
     if fmt not in ("xlsx", "xlsb", "ods"):
         return Verdict()  # .xls: bounded by its format (65,536 × 256); the worker's limits cover the rest
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            _check_members(zf, limits)
-            if fmt == "xlsx":
-                return _inspect_xlsx(zf, limits)
-            if fmt == "ods":
-                _inspect_ods(zf, limits)
-            return Verdict()
+        zf = zip_of(data)
+        _check_members(zf, limits)
+        if fmt == "xlsx":
+            return _inspect_xlsx(zf, limits)
+        if fmt == "ods":
+            _inspect_ods(zf, limits)
+        return Verdict()
     except Refused as refused:
         return Verdict(refused.reason)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError, NotImplementedError,
@@ -76,6 +77,8 @@ def inspect(data: bytes, fmt: str, limits: Limits) -> Verdict:
         return Verdict(BROKEN)
     except DefusedXmlException:
         return Verdict(f"{UNSAFE}（文件中含有 XML 实体或文档类型定义），{AGAIN}")
+    except ValueError:  # (after DefusedXmlException, which is one)
+        return Verdict(BROKEN)
 
 
 def _check_members(zf: zipfile.ZipFile, limits: Limits) -> None:
@@ -132,9 +135,16 @@ TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*?)(/?)>
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
+    """A member's bytes, inflating no more than the budget left for the whole file (the declared size
+    may lie)."""
+    chunks = []
     with zf.open(name) as raw:
-        data = io.BufferedReader(_Capped(raw, budget)).read()
-    return data
+        while chunk := raw.read(MB):  # a small member in one read; a bomb stopped within a megabyte
+            budget[0] -= len(chunk)
+            if budget[0] < 0:
+                raise Refused(too_large("解压后的内容超过上限"))
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _tags(xml: bytes) -> Iterator[tuple[bool, bytes, bytes, bool, int, int]]:
@@ -206,13 +216,13 @@ def _sheet_members(zf: zipfile.ZipFile, budget: list[int]) -> dict[str, str]:
     targets: dict[str, str] = {}
     rels = "xl/_rels/workbook.xml.rels"
     if rels in zf.namelist():
-        for tag, attrs in _start_tags(zf, rels, budget):
+        for tag, attrs in _start_tags(zf, rels, budget, "Relationship"):
             if tag == "Relationship":
                 target = attrs.get("Target", "")
                 target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 targets[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
     out: dict[str, str] = {}
-    for tag, attrs in _start_tags(zf, "xl/workbook.xml", budget):
+    for tag, attrs in _start_tags(zf, "xl/workbook.xml", budget, "sheet"):
         if tag == "sheet":
             rid = next((v for k, v in attrs.items() if k.endswith((":id", "}id"))), "")
             if rid in targets:
@@ -220,19 +230,21 @@ def _sheet_members(zf: zipfile.ZipFile, budget: list[int]) -> dict[str, str]:
     return out
 
 
-def _start_tags(zf: zipfile.ZipFile, name: str, budget: list[int]) -> Iterator[tuple[str, dict[str, str]]]:
-    """(local name, attributes) of every start tag of a small member; the defusedxml parse when it has `<!`."""
+def _start_tags(zf: zipfile.ZipFile, name: str, budget: list[int],
+                wanted: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(local name, attributes) of the `wanted` start tags of a small member; the defusedxml parse when
+    it has `<!`, else a scan for those tags alone (at C speed) once the nesting is known to be sane."""
     xml = _read_member(zf, name, budget)
     if b"<!" in xml:
         for event, elem, _ in _events(zf, name, budget):
-            if event == "start":
-                yield _local(elem.tag), dict(elem.attrib)
+            if event == "start" and _local(elem.tag) == wanted:
+                yield wanted, dict(elem.attrib)
         return
-    for is_end, tag, attrs, _closing, _start, _end in _tags(xml):
-        if not is_end:
-            found = re.findall(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", attrs)
-            yield tag.decode("utf-8", "replace"), {
-                k.decode("utf-8", "replace"): _unescape((a or b).decode("utf-8", "replace")) for k, a, b in found}
+    if DEEP.search(xml):
+        raise Refused(f"{UNSAFE}（XML 嵌套超过 {MAX_DEPTH} 层），{AGAIN}")
+    for attrs in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?" + wanted.encode() + rb"(\s[^>]*)?/?>", xml):
+        yield wanted, {k.decode("utf-8", "replace"): _unescape((a or b).decode("utf-8", "replace"))
+                       for k, a, b in ATTRIBUTE.findall(attrs)}
 
 
 def _unescape(text: str) -> str:
@@ -315,7 +327,9 @@ def _sheet_is_sparse(zf: zipfile.ZipFile, member: str, sheet: str, limits: Limit
 CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
 CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell[\s/>]")
-DEEP = re.compile(rb"(?:<[A-Za-z_][^<>/]*>[^<]*){%d}" % MAX_DEPTH)  # a chain of start tags past the depth
+# A chain of MAX_DEPTH start tags with only text between them (possessive and atomic: no backtracking).
+DEEP = re.compile(rb"<[A-Za-z_](?>[^<>/]*+>[^<]*+<[A-Za-z_]){%d}" % (MAX_DEPTH - 1))
+ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def _plainly_small(xml: bytes, limits: Limits) -> bool:

@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 
 from pipeline.limits import Limits
 from pipeline.model import IGNORED, UNKNOWN, UNREADABLE
+from pipeline.read.container import zip_of
 from pipeline.read.guard import a1, inspect
 from pipeline.read.sparse import read_sparse
 
@@ -59,17 +60,17 @@ def sniff_format(data: bytes) -> str:
         return "xls" if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or b"B\x00o\x00o\x00k" in data else "ole"
     if data.startswith(ZIP_MAGIC):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-                if "xl/workbook.xml" in names:
-                    return "xlsx"
-                if "xl/workbook.bin" in names:
-                    return "xlsb"
-                if "mimetype" in names and zf.read("mimetype").startswith(
-                        b"application/vnd.oasis.opendocument.spreadsheet"):
-                    return "ods"
-                return "zip"
-        except (zipfile.BadZipFile, OSError, EOFError):
+            zf = zip_of(data)
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "mimetype" in names and zf.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.spreadsheet"):
+                return "ods"
+            return "zip"
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             return "broken-zip"
     return ""
 

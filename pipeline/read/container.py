@@ -1,0 +1,30 @@
+"""A file's zip directory, parsed once: sniffing the format, telling .docx from .xlsx and the guard
+all look inside the same container, and on a city's inbox parsing the central directory four times
+per file cost more than calamine's own read (issue 10)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+_last: tuple[bytes, zipfile.ZipFile | None, BaseException | None] | None = None
+
+
+def zip_of(data: bytes) -> zipfile.ZipFile:
+    """The open zip of these very bytes (the last file's is kept); raises what `ZipFile` raises.
+    The caller must not close it."""
+    global _last
+    if _last is None or _last[0] is not data:
+        try:
+            _last = (data, zipfile.ZipFile(io.BytesIO(data)), None)
+        except Exception as exc:  # noqa: BLE001 - remembered and raised again to every caller
+            _last = (data, None, exc)
+    _, zf, problem = _last
+    if problem is not None:
+        raise problem.with_traceback(None)
+    assert zf is not None
+    return zf
+
+
+def names_of(data: bytes) -> frozenset[str]:
+    return frozenset(zip_of(data).namelist())
