@@ -159,9 +159,9 @@ def test_hostile_files_are_refused_fast_and_small(box: Path, tmp_path: Path):
              "timed = lambda p: (time.process_time(), read_path(p, Path(p), c), time.process_time()); "
              "got = [(p, timed(p)) for p in sys.argv[2:]]; "
              "print(*(f'{p}  {b - a:.2f}  {r.status}  {r.reason}' for p, (a, r, b) in got), sep=chr(10)); "
-             "import resource; use = resource.getrusage; "  # the probe's own peak and its workers', not the test's
-             "print(max(use(resource.RUSAGE_SELF).ru_maxrss, use(resource.RUSAGE_CHILDREN).ru_maxrss), "
-             "file=sys.stderr)")
+             # the probe's own peak (VmHWM: ru_maxrss would keep the forking test worker's) and its workers'
+             "import re, resource; own = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]); "
+             "print(max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", probe, str(Path(__file__).parent), *map(str, files.values())],
                           capture_output=True, text=True, timeout=120)
     # measured inside the probe: RUSAGE_CHILDREN here would also count whatever else this worker ran (LibreOffice)

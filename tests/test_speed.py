@@ -90,3 +90,41 @@ def test_cache_key_follows_the_reading_config_not_the_cut_off(tmp_path: Path):
     mine.put("a.xlsx", "0" * 64, Received("a.xlsx", "0" * 64, 1.0, "忽略", "测试"))
     assert mine.get("a.xlsx", "0" * 64) == Received("a.xlsx", "0" * 64, 1.0, "忽略", "测试")
     assert other.get("a.xlsx", "0" * 64) is None and mine.get("b.xlsx", "0" * 64) is None
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def test_outputs_written_side_by_side_are_the_ones_written_in_turn(tmp_path: Path):
+    from pipeline.write.fanout import Output, write_all
+
+    for jobs in (1, 2, 3):
+        folder = tmp_path / str(jobs)
+        folder.mkdir()
+        outputs = [Output(lambda n=n, folder=folder: _write(folder, f"{n}.txt", f"第{n}份"), weight=n)
+                   for n in range(5)]
+        assert write_all(outputs, jobs) == [f"{n}.txt" for n in range(5)]  # values in the order given
+        assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == {
+            f"{n}.txt": f"第{n}份" for n in range(5)}
+
+
+def test_a_failure_in_a_writing_process_is_raised_in_the_run(tmp_path: Path):
+    import errno
+
+    from pipeline.write.fanout import Output, write_all
+
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.xlsx"))
+
+    with pytest.raises(OSError) as raised:
+        write_all([Output(lambda: 1, 5), Output(full, 1), Output(lambda: 3, 1)], 2)
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename == str(tmp_path / "x.xlsx")
+
+
+def test_work_is_shared_by_weight():
+    from pipeline.write.fanout import _shares
+
+    assert _shares([8.6, 2.3, 5.1, 2.5, 1.1], 2) == [[0, 4], [1, 2, 3]]
+    assert _shares([1.0], 4) == [[0]]
