@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,6 +36,7 @@ def _cn_number(text: str) -> int:
     return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones[:1], 0) if ones else 0)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # file names repeat on every row of their file
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Text with its numbers compared as numbers: 5月 before 10月, 第二季度 before 第三季度.
 

@@ -7,6 +7,7 @@ rate can pass 100%; a report sent back (退回) is told apart from one never sen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -83,11 +84,14 @@ def completeness_matrix(roster: Roster, reports: list[Report], kind: str, campai
     return frame.sort_values("支部编码", kind="stable").reset_index(drop=True)
 
 
-def counts(statuses: pd.Series, due: pd.Series, as_of: dt.date) -> dict[str, object]:
+def counts(statuses: Iterable[object], due: Iterable[dt.date], as_of: dt.date) -> dict[str, object]:
     """应报 counts what was sent plus what fell due; rates are blank, never 0, when nothing is owed."""
-    sent = statuses.isin([ON_TIME, LATE])
-    owed = sent | ((statuses != NOT_EXPECTED) & due.map(lambda d: d <= as_of))
-    expected_n, sent_n, on_time_n = int(owed.sum()), int(sent.sum()), int((statuses == ON_TIME).sum())
+    expected_n = sent_n = on_time_n = 0
+    for status, day in zip(statuses, due, strict=True):
+        sent = status in (ON_TIME, LATE)
+        sent_n += sent
+        on_time_n += status == ON_TIME
+        expected_n += sent or (status != NOT_EXPECTED and day <= as_of)
     return {"应报": expected_n, "实报": sent_n, "按时": on_time_n,
             "报送率": sent_n / expected_n if expected_n else None,
             "按时率": on_time_n / expected_n if expected_n else None}
@@ -195,7 +199,10 @@ def branch_rates(matrices: dict[str, pd.DataFrame], campaign: Campaign) -> pd.Da
     """Per branch and report type: 应报, 实报, 按时 and rates — the basis of 过程管理."""
     rows = []
     for kind, matrix in matrices.items():
-        cells = long_form(matrix, kind, campaign)
-        for code, group in cells.groupby("支部编码", sort=True):
-            rows.append({"支部编码": code, "类型": kind, **counts(group["状态"], group["截止日"], campaign.as_of)})
+        periods = list(periods_of(kind, campaign))
+        dues = [campaign.period_due(p) for p in periods]
+        statuses = list(zip(*(matrix[p].tolist() for p in periods), strict=True)) if periods else [()] * len(matrix)
+        per_branch = dict(zip(matrix["支部编码"].tolist(), statuses, strict=True))
+        for code in sorted(per_branch):
+            rows.append({"支部编码": code, "类型": kind, **counts(per_branch[code], dues, campaign.as_of)})
     return pd.DataFrame(rows, columns=["支部编码", "类型", *RATE_COLUMNS], dtype=object)

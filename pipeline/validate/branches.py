@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -33,14 +34,20 @@ class Roster:
     by_stripped: dict[str, str]  # prefix-stripped name or alias → code
     prefixes: tuple[str, ...]
 
+    @cached_property
+    def _lifespans(self) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+        """支部编码 → (成立日期, 撤销日期), read from the frame once (asked per branch and period)."""
+        b = self.branches
+        return {code: (_date(f), _date(d)) for code, f, d in zip(b.index, b["成立日期"], b["撤销日期"], strict=True)}
+
     def name(self, code: str) -> str:
         return str(self.branches.at[code, "支部名称"])
 
     def founded(self, code: str) -> dt.date | None:
-        return _date(self.branches.at[code, "成立日期"])
+        return self._lifespans[code][0]
 
     def dissolved(self, code: str) -> dt.date | None:
-        return _date(self.branches.at[code, "撤销日期"])
+        return self._lifespans[code][1]
 
     def active_on(self, code: str, day: dt.date) -> bool:
         founded, dissolved = self.founded(code), self.dissolved(code)

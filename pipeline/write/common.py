@@ -193,12 +193,14 @@ def fit_row(ws: Worksheet, row: int, cells: Iterable[tuple[str, float]], minimum
 
 def text_width(values: Sequence[Any], header: str, minimum: float = 6, maximum: float = MAX_WIDTH) -> float:
     """A column wide enough for its header and longest line, within bounds."""
-    cells = [header, *(_text(v) for v in values)]
-    longest = max(display_width(line) for c in cells for line in (c.split("\n") or [""]))
+    cells = {header, *map(_text, values)}  # each distinct text measured once
+    longest = max(display_width(line) for c in cells for line in (c.split("\n") if "\n" in c else (c,)))
     return float(min(max(longest + 2, minimum), maximum))
 
 
 def _text(value: object) -> str:
+    if value.__class__ is str:
+        return value  # type: ignore[return-value]
     value = plain(value)
     if missing(value):
         return ""
@@ -226,6 +228,12 @@ def _is_number(value: Any) -> bool:
 
 def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind: str = AUTO) -> None:
     """Text always through write_string (a submission's '=…' stays text); numbers and dates typed."""
+    if value.__class__ is str and kind in (AUTO, TEXT):  # most cells: the same calls as below, sooner
+        if kind == TEXT and value == "":
+            ws.write_blank(row, col, None, fmt.text)
+        else:
+            ws.write_string(row, col, value, fmt.text)
+        return
     value = plain(value)
     if kind in _NUMBER_STYLES and _is_number(value):
         ws.write_number(row, col, int(value) if kind == INTEGER else float(value), fmt.get(_NUMBER_STYLES[kind]))
@@ -267,6 +275,8 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Formats, kind
 def shown_text(value: Any, kind: str = AUTO) -> str | None:
     """The text a cell written by write_cell shows, for its row's height; None for numbers, dates
     and clipped text (they never wrap)."""
+    if value.__class__ is str and kind in (AUTO, TEXT):
+        return value
     value = plain(value)
     if kind == DATE:
         return None

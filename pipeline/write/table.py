@@ -113,7 +113,7 @@ def table_sheet(book: Workbook, fmt: Formats, name: str, frame: pd.DataFrame, *,
     header_row(ws, fmt, 0, columns)
     fit_row(ws, 0, list(zip(columns, sizes, strict=True)))  # a narrowed column's header wraps
     heights = []
-    for r, row in enumerate(frame.itertuples(index=False), start=1):
+    for r, row in enumerate(zip(*values[: len(kinds_of)], strict=True) if kinds_of else [()] * len(frame), start=1):
         texts = []
         for c, (value, kind) in enumerate(zip(row, kinds_of, strict=True)):
             write_cell(ws, r, c, value, fmt, kind)
