@@ -50,8 +50,10 @@ class ReadCache:
     def entry_key(self, rel: str, sha256: str) -> str:
         return hashlib.sha256(f"{self.key}\n{sha256}\n{rel}".encode()).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.root / _SUBDIR / key[:2] / key
+    def _path(self, key: str) -> str:
+        # A string, not a Path: a re-run looks up every file of the inbox (three Path joins each cost more
+        # than reading the entry).
+        return os.path.join(self.root, _SUBDIR, key[:2], key)
 
     def get(self, rel: str, sha256: str) -> Received | None:
         """The cached result for this file, or None (a miss, or an entry not to be trusted)."""
@@ -63,9 +65,10 @@ class ReadCache:
             self.hits += 1
         return found
 
-    def _load(self, path: Path, key: str, rel: str, sha256: str) -> Received | None:
+    def _load(self, path: str, key: str, rel: str, sha256: str) -> Received | None:
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
         except OSError:
             return None
         header = FORMAT + key.encode("ascii") + b"\n"
@@ -89,8 +92,9 @@ class ReadCache:
             return
         tmp = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            folder = os.path.dirname(path)
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(payload)
             os.replace(tmp, path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,9 +129,12 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes the OS layer could not decode
+
+
 def _shown(name: str) -> str:
     """A file name whose bytes are not UTF-8 (surrogate-escaped by the OS layer) as \\xNN, so it can be written."""
-    if not any(0xDC80 <= ord(ch) <= 0xDCFF for ch in name):
+    if name.isascii() or not _ESCAPED.search(name):
         return name
     return "".join(f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in name)
 
