@@ -119,7 +119,8 @@ def compute(inbox: Path, campaign: Campaign, progress: Progress = iter, jobs: in
     cache = read_cache(cache_dir, campaign, kinds) if cache_dir is not None else None
     with long_lived():
         stage("读取")
-        with collector_paused():
+        # Paused only while workers read: reading a damaged file in this process may leave a cycle behind.
+        with collector_paused() if jobs > 1 else contextlib.nullcontext():
             received = read_all(inbox, campaign, progress, kinds, jobs, cache)
         settle()
         stage("校验")

@@ -128,3 +128,23 @@ def test_work_is_shared_by_weight():
 
     assert _shares([8.6, 2.3, 5.1, 2.5, 1.1], 2) == [[0, 4], [1, 2, 3]]
     assert _shares([1.0], 4) == [[0]]
+
+
+def test_read_workers_collect_their_own_garbage_while_the_parent_pauses():
+    """The parent pauses its cyclic collector while results pour in; a worker forked then must not inherit
+    the pause (a cycle left by each damaged file would pile up until the worker's memory limit)."""
+    import gc
+
+    from pipeline.read.pool import ReadPool, ReadTask
+    from pipeline.run import collector_paused
+
+    with collector_paused(), ReadPool(_collector_state, 2, 512, 30) as pool:
+        got = pool.map([ReadTask(f"{n}.xlsx", b"", "", 0.0) for n in range(2)])
+    assert gc.isenabled()
+    assert [r.reason for r in got] == ["collector on", "collector on"]
+
+
+def _collector_state(rel: str, _data: bytes, sha: str) -> Received:
+    import gc
+
+    return Received(rel, sha, 0.0, "忽略", "collector on" if gc.isenabled() else "collector off")

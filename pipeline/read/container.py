@@ -19,12 +19,8 @@ def zip_of(data: bytes) -> zipfile.ZipFile:
             _last = (data, zipfile.ZipFile(io.BytesIO(data)), None)
         except Exception as exc:  # noqa: BLE001 - remembered and raised again to every caller
             _last = (data, None, exc)
-    _, zf, problem = _last
-    if problem is not None:
-        raise problem.with_traceback(None)
-    assert zf is not None
-    return zf
+    if _last[2] is not None:  # (not bound to a local: the frame would hold its own exception, a cycle)
+        raise _last[2].with_traceback(None)
+    assert _last[1] is not None
+    return _last[1]
 
-
-def names_of(data: bytes) -> frozenset[str]:
-    return frozenset(zip_of(data).namelist())

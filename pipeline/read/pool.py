@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import gc
 import multiprocessing
 import os
 import pickle
@@ -207,6 +208,7 @@ class _Worker:
 def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int, shared: tuple[object, ...] = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    gc.enable()  # forked while the parent pauses its collector: a worker reading odd files needs its own
     _quiet()
     _die_with_parent(parent)
     _limit_memory(memory_mb)
