@@ -66,9 +66,6 @@ class Table:
     def cells_at(self, row: int) -> dict[str, Cell]:
         return self.cells[self._position[row]]
 
-    def at(self, row: int, label: str) -> object:
-        return self.columns[label][self._position[row]]
-
     def where(self, row: int, label: str) -> tuple[str, str]:
         """(sheet, A1) of one value; the table's sheet alone when the row has no such cell."""
         cell = self.cells_at(row).get(label)

@@ -216,35 +216,33 @@ def _sheet_members(zf: zipfile.ZipFile, budget: list[int]) -> dict[str, str]:
     targets: dict[str, str] = {}
     rels = "xl/_rels/workbook.xml.rels"
     if rels in zf.namelist():
-        for tag, attrs in _start_tags(zf, rels, budget, "Relationship"):
-            if tag == "Relationship":
-                target = attrs.get("Target", "")
-                target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                targets[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
+        for attrs in _start_tags(zf, rels, budget, "Relationship"):
+            target = attrs.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
     out: dict[str, str] = {}
-    for tag, attrs in _start_tags(zf, "xl/workbook.xml", budget, "sheet"):
-        if tag == "sheet":
-            rid = next((v for k, v in attrs.items() if k.endswith((":id", "}id"))), "")
-            if rid in targets:
-                out[attrs.get("name", "")] = targets[rid]
+    for attrs in _start_tags(zf, "xl/workbook.xml", budget, "sheet"):
+        rid = next((v for k, v in attrs.items() if k.endswith((":id", "}id"))), "")
+        if rid in targets:
+            out[attrs.get("name", "")] = targets[rid]
     return out
 
 
 def _start_tags(zf: zipfile.ZipFile, name: str, budget: list[int],
-                wanted: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """(local name, attributes) of the `wanted` start tags of a small member; the defusedxml parse when
+                wanted: str) -> Iterator[dict[str, str]]:
+    """The attributes of each `wanted` start tag of a small member (by local name); the defusedxml parse when
     it has `<!`, else a scan for those tags alone (at C speed) once the nesting is known to be sane."""
     xml = _read_member(zf, name, budget)
     if b"<!" in xml:
         for event, elem, _ in _events(zf, name, budget):
             if event == "start" and _local(elem.tag) == wanted:
-                yield wanted, dict(elem.attrib)
+                yield dict(elem.attrib)
         return
     if DEEP.search(xml):
         raise Refused(f"{UNSAFE}（XML 嵌套超过 {MAX_DEPTH} 层），{AGAIN}")
     for attrs in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?" + wanted.encode() + rb"(\s[^>]*)?/?>", xml):
-        yield wanted, {k.decode("utf-8", "replace"): _unescape((a or b).decode("utf-8", "replace"))
-                       for k, a, b in ATTRIBUTE.findall(attrs)}
+        yield {k.decode("utf-8", "replace"): _unescape((a or b).decode("utf-8", "replace"))
+               for k, a, b in ATTRIBUTE.findall(attrs)}
 
 
 def _unescape(text: str) -> str:
