@@ -16,7 +16,6 @@ from pipeline.issues import ERROR, Issue, issue, issue_order
 from pipeline.model import ACCEPTED, CODE, DUPLICATE, NAME, REJECTED, SUPERSEDED, ManifestRow, Received, RosterError
 from pipeline.names import natural_key
 from pipeline.parse.forms import Submission
-from pipeline.read.blocks import Cell
 from pipeline.validate import knock_on, register, rules
 from pipeline.validate.attribution import Guess, unopened_files, unreadable_issue, unreadable_note
 from pipeline.validate.branches import Match, Roster, build_roster, match_branch, match_name
@@ -165,13 +164,12 @@ def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
     frame = sub.tables[name]
     codes, names = [], []
     branch_codes = frame["支部编码"] if "支部编码" in frame else [None] * len(frame)
-    for cells, written_name, written_code in zip(frame.cells, frame["支部名称"], branch_codes, strict=True):
-        cell = cells.get("支部名称")
+    for i, (written_name, written_code) in enumerate(zip(frame["支部名称"], branch_codes, strict=True)):
         written = str(written_name or "")
         match = match_name(written, str(written_code or ""), roster, campaign, sub.file,
-                           cell.sheet if cell else "", cell.ref if cell else "")
+                           *frame.where_at(i, "支部名称"))
         if sub.kind.standing and match.code is None:
-            match = _kept(match, written, written_code, sub.file, cells.get("支部编码"))
+            match = _kept(match, written, written_code, sub.file, frame.where_at(i, "支部编码"))
         issues[sub.file].extend(replace(i, branch=match.name or written) for i in match.issues)
         codes.append(match.code)
         names.append(match.name)
@@ -179,11 +177,10 @@ def _attribute_rows(sub: Submission, roster: Roster, campaign: Campaign,
     return replace(sub, tables=tables)
 
 
-def _kept(match: Match, written: str, code: object, file: str, cell: Cell | None) -> Match:
+def _kept(match: Match, written: str, code: object, file: str, where: tuple[str, str]) -> Match:
     """A register row whose branch has left the roster stays on record, with a 警告 instead of the 错误."""
     if not code:
         return match
-    where = (cell.sheet, cell.ref) if cell is not None else ("", "")
     warn = issue("register-branch-not-on-roster", file, *where, "支部编码", written or code, code=code)
     return Match(str(code), written or None, (warn,))
 

@@ -18,7 +18,6 @@ from factory import LONG, campaign
 from pipeline.forms import form_kinds
 from pipeline.model import IGNORED, UNKNOWN, UNREADABLE, Received
 from pipeline.parse.file import read_file
-from pipeline.parse.forms import CELLS
 from pipeline.read.blocks import detect_kind, read_form
 from pipeline.read.workbook import open_workbook
 
@@ -168,7 +167,7 @@ def cases(test: str, names: list[str]) -> list[object]:
 
 def frame_values(received: Received, table: str) -> dict[int, dict[str, object]]:
     assert received.submission is not None
-    return received.submission.tables[table].frame().drop(columns=CELLS).to_dict("index")
+    return received.submission.tables[table].frame().to_dict("index")
 
 
 # ---- readable files ---------------------------------------------------------------------------
@@ -211,8 +210,10 @@ def test_table_values_and_rows(name):
         for label, values in want.columns.items():
             assert frame[label].tolist() == values, (table, label)
         # the cell each value came from sits on that Excel row
-        cell = next(c for c in first[CELLS].values() if c.value not in ("", None))
-        assert int(re.sub(r"^[A-Z]+", "", cell.ref)) == want.first_row
+        table_ = sub.tables[table]
+        label = next(c for c in table_.refs if first[c] not in ("", None))
+        sheet, ref = table_.where(want.first_row, label)
+        assert sheet == table_.sheet and int(re.sub(r"^[A-Z]+", "", ref)) == want.first_row
 
 
 @pytest.mark.parametrize("name", cases("columns", sorted(READABLE)))
@@ -246,7 +247,7 @@ def test_extra_column_is_kept():
     assert sub is not None
     frame = sub.tables["活动记录"].frame()
     assert "备注2" in frame.columns
-    assert frame.loc[13, CELLS]["备注2"].ref == "E13"
+    assert sub.tables["活动记录"].where(13, "备注2") == (sub.tables["活动记录"].sheet, "E13")
     assert list(sub.tables["任务进度"].columns)[:4] == ["任务序号", "进展状态", "完成比例", "说明"]
 
 
@@ -255,7 +256,7 @@ def test_cells_are_named_where_the_form_drifted():
     assert sub is not None
     assert sub.cell("支部名称") == ("月检查表", "D5")
     assert sub.cell("填报日期") == ("月检查表", "D9")
-    assert sub.tables["活动记录"].cells_at(6)["参与人数"].ref == "E6"
+    assert sub.tables["活动记录"].where(6, "参与人数") == ("活动记录", "E6")
 
 
 def test_tables_found_on_any_sheet():

@@ -187,9 +187,8 @@ def _cell(assessment: Assessment, table: str, row: dict[str, object], label: str
     frame = filed.sub.tables.get(table) if filed else None
     if frame is None:
         return "", ""
-    hits = [cells for row, cells in zip(frame.records(), frame.cells, strict=True) if same(row)]
-    cell = hits[-1].get(label) if hits else None
-    return (cell.sheet, cell.ref) if cell else (frame.sheet, "")
+    hits = [i for i, row in enumerate(frame.records()) if same(row)]
+    return frame.where_at(hits[-1], label) if hits else (frame.sheet, "")
 
 
 # ---- the lists -------------------------------------------------------------------------------

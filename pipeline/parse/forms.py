@@ -15,22 +15,24 @@ from pipeline.issues import Issue, issue
 from pipeline.parse import values as v
 from pipeline.read.blocks import Cell, RawForm, RawTable
 
-CELLS = "_cells"  # object column: label -> Cell, so any later check can name its cell
-FILE = "_file"
+FILE = "_file"  # the columns a kind's frame adds to its tables' own (validate/schema.py)
 ROW = "_row"
 
 
 @dataclass(frozen=True)
 class Table:
-    """One parsed table as column lists: label → values in row order, `CELLS` → each row's label → Cell.
+    """One parsed table as column lists: label → values in row order, and label → the cell each value came from.
 
     Forms hold a handful of rows each and a city's inbox some 15,000 of them: a pandas frame per table
     cost more to build, ship between processes and take apart than the values themselves (issue 10);
-    tables become frames once per kind, where pandera validates them."""
+    tables become frames once per kind, where pandera validates them. A table lies on one sheet, so a
+    value's place is its cell name alone (A1, or 表格2 第3行第1列 in a Word form): lists of strings, which
+    the worker pool and the cache move at C speed, where an object per cell cost more than the values."""
 
     sheet: str
     rows: tuple[int, ...]  # the Excel (or Word table) row of each row
-    columns: dict[str, list[object]]  # label → values; CELLS last
+    columns: dict[str, list[object]]  # label → values
+    refs: dict[str, list[str]] = field(default_factory=dict)  # label → each row's cell, for the columns found
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -46,14 +48,8 @@ class Table:
         return not self.rows
 
     @property
-    def cells(self) -> list[dict[str, Cell]]:
-        """Each row's label → Cell."""
-        return self.columns.get(CELLS, [{}] * len(self.rows))  # type: ignore[return-value]
-
-    @property
     def labels(self) -> list[str]:
-        """The value columns, without the cell map."""
-        return [c for c in self.columns if c != CELLS]
+        return list(self.columns)
 
     def items(self, label: str) -> Iterator[tuple[int, object]]:
         """(row, value) of one column."""
@@ -63,23 +59,23 @@ class Table:
     def _position(self) -> dict[int, int]:
         return {row: i for i, row in enumerate(self.rows)}
 
-    def cells_at(self, row: int) -> dict[str, Cell]:
-        return self.cells[self._position[row]]
-
     def where(self, row: int, label: str) -> tuple[str, str]:
-        """(sheet, A1) of one value; the table's sheet alone when the row has no such cell."""
-        cell = self.cells_at(row).get(label)
-        return (cell.sheet, cell.ref) if cell else (self.sheet, "")
+        """(sheet, cell) of the value on an Excel row; the table's sheet alone when the column was not found."""
+        return self.where_at(self._position[row], label)
+
+    def where_at(self, index: int, label: str) -> tuple[str, str]:
+        """(sheet, cell) of the value in the table's `index`-th row."""
+        refs = self.refs.get(label)
+        return (self.sheet, refs[index]) if refs else (self.sheet, "")
 
     def records(self) -> list[dict[str, object]]:
         """Rows as dicts of the value columns."""
         labels = self.labels
-        return [dict(zip(labels, values, strict=True)) for values in zip(*(self.columns[c] for c in labels),
-                                                                         strict=True)] if labels else []
+        return [dict(zip(labels, values, strict=True)) for values in zip(*self.columns.values(), strict=True)
+                ] if labels else []
 
     def with_columns(self, **added: list[object]) -> Table:
-        columns = {c: v for c, v in self.columns.items() if c != CELLS}
-        return Table(self.sheet, self.rows, {**columns, **added, CELLS: list(self.cells)})
+        return Table(self.sheet, self.rows, {**self.columns, **added}, self.refs)
 
     def frame(self) -> pd.DataFrame:
         """The table as a frame indexed by row (cold paths: the roster, the register, tests)."""
@@ -194,10 +190,11 @@ def _filled(spec: TableSpec, table: RawTable) -> tuple[tuple[int, dict[str, Cell
 
 def _table(spec: TableSpec, raw: RawTable | None, file: str, campaign: Campaign,
            issues: list[Issue], unparsed: set[tuple[str, int, str]]) -> Table:
-    extras = tuple(e for e in raw.extras if e not in (CELLS, FILE, ROW)) if raw else ()  # headers may say anything
+    extras = tuple(e for e in raw.extras if e not in (FILE, ROW)) if raw else ()  # headers may say anything
     names = list(dict.fromkeys([*spec.labels, *extras]))  # an extra header repeating a label is one column
     columns: dict[str, list[object]] = {name: [] for name in names}
-    cells_of: list[object] = []
+    found = [name for name in names if raw is not None and name in {**raw.columns, **raw.extras}]
+    refs: dict[str, list[str]] = {name: [] for name in found}
     rows: list[int] = []
     for row_no, cells in _filled(spec, raw) if raw else ():
         for col in spec.columns:
@@ -207,6 +204,7 @@ def _table(spec: TableSpec, raw: RawTable | None, file: str, campaign: Campaign,
         for extra in extras:
             if extra not in spec.labels:
                 columns[extra].append(v.parse_text(cells[extra].value).value)
-        cells_of.append(cells)
+        for name in found:
+            refs[name].append(cells[name].ref)
         rows.append(row_no)
-    return Table(raw.sheet if raw else spec.sheet, tuple(rows), {**columns, CELLS: cells_of})
+    return Table(raw.sheet if raw else spec.sheet, tuple(rows), columns, refs)

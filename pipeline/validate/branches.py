@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from pipeline.config import Campaign
 from pipeline.issues import Issue, issue
 from pipeline.names import squash, strip_prefixes
-from pipeline.parse.forms import CELLS, Submission
+from pipeline.parse.forms import Submission
 
 DEFAULT_PARENT = "局党工委"
 SUGGEST_MIN = 60  # a roster name less similar than this is no help as a suggestion
@@ -60,16 +60,16 @@ def _date(value: object) -> dt.date | None:
 
 def build_roster(sub: Submission, campaign: Campaign) -> tuple[Roster, list[Issue]]:
     """The roster from its submission; uniqueness problems are errors that stop the run."""
-    table = sub.tables["支部名册"].frame()
+    table = sub.tables["支部名册"]
     issues: list[Issue] = []
-    frame = table.drop(columns=[CELLS])
+    frame = table.frame()
     frame["支部编码"] = frame["支部编码"].astype(object)
     for label in ("支部编码", "支部名称"):
         keys = frame[label].map(lambda x: squash(str(x)) if x is not None else None)
         dup = keys[keys.notna() & keys.duplicated(keep="first")]
         for row_no in dup.index:
-            cell = table.at[row_no, CELLS][label]
-            issues.append(issue("roster-duplicate", sub.file, cell.sheet, cell.ref, label, frame.at[row_no, label]))
+            issues.append(issue("roster-duplicate", sub.file, *table.where(row_no, label), label,
+                                frame.at[row_no, label]))
     frame = frame[frame["支部编码"].notna() & frame["支部名称"].notna()]
     frame = frame.drop_duplicates("支部编码").set_index("支部编码", drop=False)
     frame["上级组织"] = frame["上级组织"].map(lambda x: x if x else DEFAULT_PARENT)

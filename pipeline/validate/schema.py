@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.forms import FormKind, TableSpec
 from pipeline.issues import Issue
-from pipeline.parse.forms import CELLS, FILE, ROW, Submission
+from pipeline.parse.forms import FILE, ROW, Submission
 from schemas import schemas_for
 from schemas.checks import failures, issue_for_failure
 
@@ -42,11 +42,11 @@ def _table(kind: FormKind, name: str) -> TableSpec:
 
 def _block_frame(block: str, subs: list[Submission]) -> pd.DataFrame:
     if block == "":
-        rows = [{**s.record, FILE: s.file, ROW: 0, CELLS: s.cells} for s in subs]
+        rows = [{**s.record, FILE: s.file, ROW: 0} for s in subs]
         return pd.DataFrame(rows, dtype=object).reset_index(drop=True)
     tables = [(s.file, s.tables[block]) for s in subs if block in s.tables and not s.tables[block].empty]
     if not tables:
-        return pd.DataFrame(columns=[FILE, ROW, CELLS])
+        return pd.DataFrame(columns=[FILE, ROW])
     # Each file's table with its 文件 and row number, concatenated column-wise once; a column only some
     # files have (an extra header) is empty in the others.
     columns = list(dict.fromkeys(c for _, t in tables for c in t.columns))
@@ -60,9 +60,4 @@ def _block_frame(block: str, subs: list[Submission]) -> pd.DataFrame:
 
 
 def _where(sub: Submission, block: str, row: pd.Series, label: str) -> tuple[str, str]:
-    cells = row[CELLS]
-    if isinstance(cells, dict) and label in cells:
-        return cells[label].sheet, cells[label].ref
-    if block == "":
-        return sub.cell(label)
-    return sub.tables[block].sheet, ""
+    return sub.cell(label) if block == "" else sub.tables[block].where(int(row[ROW]), label)
