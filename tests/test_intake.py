@@ -94,7 +94,7 @@ def test_word_form_reads_exactly_like_its_excel_twin(name):
     for label, table in excel.tables.items():
         known = [c for c in table.columns if not c.startswith("_")]
         assert {c: word.tables[label][c] for c in known} == {c: table[c] for c in known}, label
-    assert all(WORD_CELL.match(c.ref) or c.ref.endswith("段") for c in word.cells.values())
+    assert all(WORD_CELL.match(ref) or ref.endswith("段") for _, ref in word.places.values())
 
 
 def test_extra_task_columns_are_kept():
@@ -106,9 +106,9 @@ def test_extra_task_columns_are_kept():
 def test_merged_word_cells_are_read_once_with_their_extent():
     sub = read(WORD / "word_apply_merged.docx").submission
     # 支部名称 | value over three cells | 支部编码 | value: the code is the fourth cell Word shows
-    assert sub.cells["支部编码"].ref == "表格1 第1行第4列" and sub.cells["支部名称"].ref == "表格1 第1行第2列"
+    assert sub.cell("支部编码")[1] == "表格1 第1行第4列" and sub.cell("支部名称")[1] == "表格1 第1行第2列"
     # sub-labels beside 创建方案 (merged down six rows): the value is the row's third cell
-    assert sub.cells["工作步骤"].ref == "表格1 第10行第3列"
+    assert sub.cell("工作步骤")[1] == "表格1 第10行第3列"
 
 
 def _docx(rows: list[tuple[str, str]], title: str = "基层党组织“一支部一品牌”品牌创建申报表") -> bytes:

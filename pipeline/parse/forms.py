@@ -92,7 +92,7 @@ class Submission:
     file: str
     kind: FormKind
     record: dict[str, object]
-    cells: dict[str, Cell]
+    places: dict[str, tuple[str, str]]  # label → (sheet, cell) of each field found (tuples: cheap to unpickle)
     tables: dict[str, Table] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()
     unparsed: frozenset[tuple[str, int, str]] = frozenset()  # (table or "", row, label) already reported
@@ -101,8 +101,8 @@ class Submission:
         return self.record.get(label)
 
     def cell(self, label: str) -> tuple[str, str]:
-        c = self.cells.get(label)
-        return (c.sheet, c.ref) if c else (self.kind.sheet or "", "")
+        """(sheet, cell) of a field; the form's sheet alone when the label was not found."""
+        return self.places.get(label) or (self.kind.sheet or "", "")
 
 
 # What branches write for an option, beyond spacing and the 党 in 党支部 / 党总支.
@@ -143,7 +143,7 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
     issues: list[Issue] = []
     unparsed: set[tuple[str, int, str]] = set()
     record: dict[str, object] = {}
-    cells: dict[str, Cell] = {}
+    places: dict[str, tuple[str, str]] = {}
     for spec in kind.fields:
         cell = raw.fields.get(spec.label)
         if cell is None:
@@ -152,7 +152,7 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
                 issues.append(issue("field-missing", file, kind.sheet or "", "", spec.label))
                 unparsed.add(("", 0, spec.label))
             continue
-        cells[spec.label] = cell
+        places[spec.label] = (cell.sheet, cell.ref)
         record[spec.label] = _typed(spec, cell, file, campaign, issues, unparsed, ("", 0))
     tables = {}
     for spec in kind.tables:
@@ -163,7 +163,7 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
         elif table is not None and len(_filled(spec, table)) < spec.min_rows:
             issues.append(issue("table-empty", file, table.sheet, table.first_ref, spec.name))
         tables[spec.name] = _table(spec, table, file, campaign, issues, unparsed)
-    return Submission(file, kind, record, cells, tables, tuple(issues), frozenset(unparsed))
+    return Submission(file, kind, record, places, tables, tuple(issues), frozenset(unparsed))
 
 
 def _typed(spec: FieldSpec, cell: Cell, file: str, campaign: Campaign, issues: list[Issue],

@@ -25,9 +25,6 @@ class Cell:
     sheet: str
     ref: str  # A1
 
-    def __reduce__(self) -> tuple[type[Cell], tuple[object, str, str]]:
-        return Cell, (self.value, self.sheet, self.ref)  # unpickled by the constructor: faster than setstate
-
 
 @dataclass(frozen=True)
 class RawTable:

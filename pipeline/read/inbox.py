@@ -76,7 +76,7 @@ def read_inbox(inbox: Path, read_one: ReadOne,
             if isinstance(task, ReadTask) and cache is not None:
                 hit = hits.pop((task.rel, task.sha256), None)  # looked up by `known` as it was planned
                 if hit is not None:
-                    yield replace(hit, mtime=task.mtime)
+                    yield hit if hit.mtime == task.mtime else replace(hit, mtime=task.mtime)
                     continue
                 if skip_reason(task.rel) is None:  # skipped files cost nothing to read: not cached
                     fresh.append(len(slots) - 1)

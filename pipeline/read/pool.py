@@ -158,7 +158,7 @@ class ReadPool:
                     continue
                 if isinstance(result, WorkerBug):
                     raise RuntimeError(f"读取 {task.rel} 时程序出错：{result.text}")
-                results[got_index] = replace(result, mtime=task.mtime)
+                results[got_index] = result  # its mtime set by the worker
                 w.job = None
             elif w.process.sentinel in ready:
                 results[index] = replace(unsafe(task.rel, task.sha256), mtime=task.mtime)
@@ -190,7 +190,7 @@ class _Worker:
 
     def send(self, index: int, task: ReadTask) -> None:
         self.job, self.started = (index, task), time.monotonic()
-        self.conn.send((index, task.rel, task.data, task.sha256))
+        self.conn.send((index, task.rel, task.data, task.sha256, task.mtime))
 
     def stop(self, graceful: bool) -> None:
         if graceful and self.process.is_alive():
@@ -214,22 +214,22 @@ def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int, shared
     _limit_memory(memory_mb)
     ids = shared_ids(shared)
     for job in _jobs(conn):
-        index, rel, data, sha = job
+        index, rel, data, sha, mtime = job
         _fault(rel)
         try:
-            result: Received | WorkerBug = reader(rel, data, sha)
+            result: Received | WorkerBug = replace(reader(rel, data, sha), mtime=mtime)
         except MemoryError:
-            result = unsafe(rel, sha)
+            result = replace(unsafe(rel, sha), mtime=mtime)
         except Exception as exc:  # noqa: BLE001 - a bug, not a file problem: the parent raises it
             result = WorkerBug(f"{type(exc).__name__}: {exc}")
         try:
             payload = dumps((index, result), ids)
         except (MemoryError, RecursionError, TypeError, AttributeError, ValueError, pickle.PicklingError):
-            payload = dumps((index, unsafe(rel, sha)), ids)
+            payload = dumps((index, replace(unsafe(rel, sha), mtime=mtime)), ids)
         conn.send_bytes(payload)
 
 
-def _jobs(conn: Connection) -> Iterator[tuple[int, str, bytes, str]]:
+def _jobs(conn: Connection) -> Iterator[tuple[int, str, bytes, str, float]]:
     while True:
         try:
             job = conn.recv()
