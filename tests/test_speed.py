@@ -14,7 +14,7 @@ from pipeline.config import load_campaign
 from pipeline.demo import generate_demo
 from pipeline.forms import form_kinds
 from pipeline.model import Received
-from pipeline.read.cache import ReadCache
+from pipeline.read.cache import FORMAT, ReadCache, records
 from pipeline.run import read_cache
 
 DATES = ("--as-of", "2014-12-31", "--today", "2015-01-05")
@@ -39,8 +39,16 @@ def _hits(output: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def _entries(cache: Path) -> list[Path]:
-    return sorted(p for p in (cache / "read").rglob("*") if p.is_file())
+def _pack(cache: Path) -> Path:
+    packs = sorted((cache / "packs").glob("*.pack"))
+    assert len(packs) == 1 and not list((cache / "packs").glob(".tmp-*")), packs  # one inbox, no leftovers
+    return packs[0]
+
+
+def _records(cache: Path) -> list[tuple[bytes, int, int, int]]:
+    data = _pack(cache).read_bytes()
+    key = data[len(FORMAT):data.index(b"\n", len(FORMAT))].decode()
+    return list(records(data, key))
 
 
 def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path: Path):
@@ -49,7 +57,7 @@ def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path:
     assert code == 0
     code, cold = f.run_cli(box, tmp_path / "cold", "--cache", str(cache), *DATES)  # default jobs
     assert code == 0 and "与上次相同" not in cold  # a first run says nothing about the cache
-    files = len(_entries(cache))
+    files = len(_records(cache))
     assert files > 20
     code, warm = f.run_cli(box, tmp_path / "warm", "--cache", str(cache), *DATES)
     assert code == 0 and _hits(warm) == files
@@ -64,20 +72,34 @@ def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path:
 def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(box: Path, tmp_path: Path):
     cache = tmp_path / "cache"
     assert f.run_cli(box, tmp_path / "first", "--cache", str(cache), "--jobs", "1", *DATES)[0] == 0
-    entries = _entries(cache)
-    a, b, c, d = entries[:4]
-    b_bytes = b.read_bytes()
-    a.write_bytes(b_bytes)  # another file's entry under this key: the header's key differs
-    b.write_bytes(b_bytes[: len(b_bytes) // 2])  # truncated
-    c.write_bytes(b"\x00garbage")
-    header_end = d.read_bytes().index(b"\n", 20) + 1  # the right header over another file's pickled result
-    d.write_bytes(d.read_bytes()[:header_end] + b_bytes[b_bytes.index(b"\n", 20) + 1:])
+    found = _records(cache)
+    data = _pack(cache).read_bytes()
+    body = [data[start:end] for _, start, end, _ in found]
+    (key0, _, _, _), (key1, _, _, _), (key2, _, _, crc2) = found[:3]
+    pack = data[:found[0][1] - 40]  # the header
+    pack += _record(key0, body[1])  # another file's result under this file's key, with the right CRC
+    pack += _record(key1, b"\x00" * len(body[1]))  # garbage that does not unpickle
+    pack += _record(key2, bytes([body[2][0] ^ 0xFF]) + body[2][1:], crc2)  # a flipped byte: fails its CRC
+    for (key, _, _, _), one in zip(found[3:], body[3:], strict=True):
+        pack += _record(key, one)
+    _pack(cache).write_bytes(pack[:-1])  # the last record cut short
     code, out = f.run_cli(box, tmp_path / "second", "--cache", str(cache), "--jobs", "1", *DATES)
-    assert code == 0 and _hits(out) == len(entries) - 4
+    assert code == 0 and _hits(out) == len(found) - 4
     assert _files(tmp_path / "second") == _files(tmp_path / "first")
     code, out = f.run_cli(box, tmp_path / "third", "--cache", str(cache), *DATES)
-    assert code == 0 and _hits(out) == len(entries)  # the damaged entries were rewritten
+    assert code == 0 and _hits(out) == len(found)  # the damaged entries were rewritten
     assert _files(tmp_path / "third") == _files(tmp_path / "first")
+    _pack(cache).write_bytes(b"\x00garbage")
+    code, out = f.run_cli(box, tmp_path / "fourth", "--cache", str(cache), *DATES)
+    assert code == 0 and _hits(out) == 0 and _files(tmp_path / "fourth") == _files(tmp_path / "first")
+    assert len(_records(cache)) == len(found)
+
+
+def _record(key: bytes, body: bytes, crc: int | None = None) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack("<32sII", key, len(body), zlib.crc32(body) if crc is None else crc) + body
 
 
 def test_cache_key_follows_the_reading_config_not_the_cut_off(tmp_path: Path):
@@ -85,11 +107,38 @@ def test_cache_key_follows_the_reading_config_not_the_cut_off(tmp_path: Path):
     later = load_campaign(f.CONFIG, today=dt.date(2014, 12, 31), as_of=dt.date(2014, 8, 20))
     key = read_cache(tmp_path, base, form_kinds(base)).key
     assert read_cache(tmp_path, later, form_kinds(later)).key == key  # as_of does not change reading
-    other = ReadCache(tmp_path, "another configuration")
     mine = read_cache(tmp_path, base, form_kinds(base))
+    assert mine.get("a.xlsx", "0" * 64) is None
     mine.put("a.xlsx", "0" * 64, Received("a.xlsx", "0" * 64, 1.0, "忽略", "测试"))
+    mine.save()
+    mine = read_cache(tmp_path, base, form_kinds(base))
     assert mine.get("a.xlsx", "0" * 64) == Received("a.xlsx", "0" * 64, 1.0, "忽略", "测试")
-    assert other.get("a.xlsx", "0" * 64) is None and mine.get("b.xlsx", "0" * 64) is None
+    assert mine.get("b.xlsx", "0" * 64) is None
+    assert ReadCache(tmp_path, "0" * 64).get("a.xlsx", "0" * 64) is None  # another configuration
+
+
+def test_the_pack_keeps_another_inbox_within_twice_this_one(tmp_path: Path):
+    def received(n: int) -> Received:
+        return Received(f"{n}.xlsx", f"{n:064}", 1.0, "忽略", "测试")
+
+    def run(names: range) -> int:
+        cache = ReadCache(tmp_path, "1" * 64)
+        hits = sum(cache.get(f"{n}.xlsx", f"{n:064}") is not None for n in names)
+        for n in names:
+            if cache.get(f"{n}.xlsx", f"{n:064}") is None:
+                cache.put(f"{n}.xlsx", f"{n:064}", received(n))
+        cache.save()
+        cache.close()
+        return hits
+
+    def kept() -> int:
+        return len(list(records(ReadCache(tmp_path, "1" * 64).path.read_bytes(), "1" * 64)))
+
+    assert run(range(0, 10)) == 0 and kept() == 10
+    assert run(range(100, 105)) == 0 and kept() == 10  # another inbox: as many of the first one's kept beside it
+    assert run(range(0, 10)) == 5 and kept() == 15
+    assert run(range(100, 105)) == 5 and kept() == 15  # nothing read afresh: the pack is left as it is
+    assert run(range(200, 202)) == 0 and kept() == 4
 
 
 def _write(folder: Path, name: str, text: str) -> str:

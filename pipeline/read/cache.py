@@ -1,11 +1,19 @@
 """A content cache of parsed files: a re-run reads again only what changed.
 
 An entry is keyed by the file's SHA-256, its path in the inbox (issues name the file), the reader's
-version and a hash of the configuration reading depends on (`config_key`). It is one file under the
-cache folder, written atomically (a temporary file, then `os.replace`), starting with a header that
-repeats its key. Loading never trusts an entry: a wrong header or key, an unpickling error, another
-type or another file's result all count as a miss, and the file is read again and the entry rewritten.
-The cache never changes an output: a hit returns what reading the same bytes would return.
+version and a hash of the configuration reading depends on (`config_key`). The entries of one reading
+configuration live in one pack file, `packs/<configuration key>.pack`: a header that repeats the
+key, then one record per file — the entry's key, the length and CRC-32 of its pickled result, the
+result. One file, read once, because a re-run of a city's inbox looks up every one of its files:
+eleven thousand small files cost more to open than their results cost to unpickle.
+
+Loading never trusts an entry: a wrong header, a record cut short or failing its CRC, an unpickling
+error, another type or another file's result all count as a miss, and the file is read again. After
+the reading, a run that read files afresh writes the pack anew (`save`: a temporary file, then
+`os.replace`) with them, the entries it used, and as many of the others (another inbox's, files that
+have left this one) as it used and read: the pack stays within twice the inbox it serves. The cache never
+changes an output: a hit returns what reading the same bytes would return; a cache that cannot be
+read or written only costs the time of reading the files.
 
 Objects the reader shares between all its results (the form kinds) are pickled by reference
 (`shared`), so an entry stays small and a hit returns the run's own objects.
@@ -16,16 +24,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import struct
 import tempfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.model import Received
 from pipeline.read.sharing import dumps, loads, shared_ids
 
-FORMAT = b"pinpai-read-cache 1\n"
+FORMAT = b"pinpai-read-pack 2\n"
 DEFAULT_DIR = Path(".cache")
-_SUBDIR = "read"
+_SUBDIR = "packs"
+_RECORD = struct.Struct("<32sII")  # the entry's key (a SHA-256 digest), the result's length and CRC-32
 
 
 def config_key(*parts: object) -> str:
@@ -33,9 +46,25 @@ def config_key(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def records(data: bytes | memoryview, key: str) -> Iterator[tuple[bytes, int, int, int]]:
+    """(entry key, start, end, CRC-32) of each whole record of a pack for configuration `key`; nothing
+    when the header is not this configuration's. A record cut short ends the pack."""
+    header = FORMAT + key.encode("ascii") + b"\n"
+    if bytes(data[:len(header)]) != header:
+        return
+    at, size = len(header), len(data)
+    while at + _RECORD.size <= size:
+        entry, length, crc = _RECORD.unpack_from(data, at)
+        start = at + _RECORD.size
+        if start + length > size:
+            return
+        yield entry, start, start + length, crc
+        at = start + length
+
+
 @dataclass
 class ReadCache:
-    """Parsed files under `root/read/`, for one reading configuration (`key`)."""
+    """Parsed files for one reading configuration (`key`), in one pack under `root`."""
 
     root: Path
     key: str
@@ -43,65 +72,118 @@ class ReadCache:
     hits: int = 0
     misses: int = 0
     _ids: dict[int, int] = field(default_factory=dict, repr=False)
+    _pack: bytes | None = field(default=None, repr=False)  # the pack as it was read (None: not yet)
+    _index: dict[bytes, tuple[int, int, int]] = field(default_factory=dict, repr=False)
+    _used: list[tuple[int, int]] = field(default_factory=list, repr=False)  # spans of the records served
+    _fresh: BinaryIO | None = field(default=None, repr=False)  # records put this run, in a temporary file
+    _fresh_name: str = field(default="", repr=False)
+    _fresh_keys: set[bytes] = field(default_factory=set, repr=False)
 
     def __post_init__(self) -> None:
         self._ids = shared_ids(self.shared)
 
-    def entry_key(self, rel: str, sha256: str) -> str:
-        return hashlib.sha256(f"{self.key}\n{sha256}\n{rel}".encode()).hexdigest()
+    @property
+    def path(self) -> Path:
+        return Path(self.root) / _SUBDIR / f"{self.key[:32]}.pack"
 
-    def _path(self, key: str) -> str:
-        # A string, not a Path: a re-run looks up every file of the inbox (three Path joins each cost more
-        # than reading the entry).
-        return os.path.join(self.root, _SUBDIR, key[:2], key)
+    def entry_key(self, rel: str, sha256: str) -> bytes:
+        return hashlib.sha256(f"{self.key}\n{sha256}\n{rel}".encode()).digest()
 
     def get(self, rel: str, sha256: str) -> Received | None:
         """The cached result for this file, or None (a miss, or an entry not to be trusted)."""
-        key = self.entry_key(rel, sha256)
-        found = self._load(self._path(key), key, rel, sha256)
+        found = self._load(rel, sha256)
         if found is None:
             self.misses += 1
         else:
             self.hits += 1
         return found
 
-    def _load(self, path: str, key: str, rel: str, sha256: str) -> Received | None:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
+    def _load(self, rel: str, sha256: str) -> Received | None:
+        if self._pack is None:
+            self._read_pack()
+        assert self._pack is not None
+        span = self._index.get(self.entry_key(rel, sha256))
+        if span is None:
             return None
-        header = FORMAT + key.encode("ascii") + b"\n"
-        if not data.startswith(header):
+        start, end, crc = span
+        blob = memoryview(self._pack)[start:end]
+        if zlib.crc32(blob) != crc:
             return None
         try:
-            value = loads(data[len(header):], self.shared)
+            value = loads(blob, self.shared)
         except Exception:  # noqa: BLE001 - whatever a damaged entry raises, it is a miss
             return None
         if not isinstance(value, Received) or value.path != rel or value.sha256 != sha256:
             return None
+        self._used.append((start - _RECORD.size, end))
         return value
 
-    def put(self, rel: str, sha256: str, received: Received) -> None:
-        """Store a result; a cache that cannot be written is no reason to stop the run."""
-        key = self.entry_key(rel, sha256)
-        path = self._path(key)
+    def _read_pack(self) -> None:
         try:
-            payload = FORMAT + key.encode("ascii") + b"\n" + dumps(received, self._ids)
+            with open(self.path, "rb") as fh:
+                self._pack = fh.read()
+        except OSError:
+            self._pack = b""
+        self._index = {}
+        for entry, start, end, crc in records(self._pack, self.key):
+            self._index.setdefault(entry, (start, end, crc))
+
+    def put(self, rel: str, sha256: str, received: Received) -> None:
+        """Add a result to the pack `save` writes; a cache that cannot be written is no reason to stop the run."""
+        try:
+            blob = dumps(received, self._ids)
         except Exception:  # noqa: BLE001 - an unpicklable result is simply not cached
             return
-        tmp = None
         try:
-            folder = os.path.dirname(path)
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-            tmp = None
+            if self._fresh is None:
+                self._fresh = self._temporary()
+            key = self.entry_key(rel, sha256)
+            self._fresh.write(_RECORD.pack(key, len(blob), zlib.crc32(blob)) + blob)
+            self._fresh_keys.add(key)
         except OSError:
-            pass
+            self._drop_fresh()
+
+    def save(self) -> None:
+        """Write the pack anew when files were read afresh: those, the entries served, and as many others."""
+        if self._fresh is None:
+            return  # nothing to add: the pack stays as it is
+        used = set(self._used)
+        others = [(start - _RECORD.size, end) for key, (start, end, _) in self._index.items()
+                  if (start - _RECORD.size, end) not in used and key not in self._fresh_keys]
+        try:
+            out, self._fresh = self._fresh, None
+            with out:
+                view = memoryview(self._pack or b"")
+                for start, end in [*sorted(used), *others[:len(used) + len(self._fresh_keys)]]:
+                    out.write(view[start:end])
+            os.replace(self._fresh_name, self.path)
+            self._fresh_name = ""
+        except OSError:
+            pass  # the pack stays as it was: the next run reads those files again
         finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            self._drop_fresh()  # the temporary file, unless it became the pack
+
+    def _temporary(self) -> BinaryIO:
+        """A temporary file beside the pack, its header written."""
+        folder = self.path.parent
+        os.makedirs(folder, exist_ok=True)
+        fd, self._fresh_name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        fh = os.fdopen(fd, "wb")
+        fh.write(FORMAT + self.key.encode("ascii") + b"\n")
+        return fh
+
+    def close(self) -> None:
+        """Drop what `put` wrote and `save` did not (a run stopped while saving), and the pack as read."""
+        self._drop_fresh()
+        self._pack, self._index, self._used = None, {}, []
+
+    def _drop_fresh(self) -> None:
+        if self._fresh is not None:
+            with contextlib.suppress(OSError):
+                self._fresh.close()
+            self._fresh = None
+        self._fresh_keys = set()
+        if self._fresh_name:
+            with contextlib.suppress(OSError):
+                os.unlink(self._fresh_name)
+            self._fresh_name = ""

@@ -96,9 +96,13 @@ def read_inbox(inbox: Path, read_one: ReadOne,
     with ReadPool(read_one, jobs, limits.worker_memory_mb, limits.worker_timeout_seconds, shared) as pool:
         results = pool.map(tasks())
     if cache is not None:
-        for i in fresh:
-            if not (results[i].status == UNREADABLE and results[i].reason.startswith(UNSAFE)):
-                cache.put(slots[i].rel, slots[i].sha256, results[i])  # a crash or timeout may be the machine's
+        try:
+            for i in fresh:
+                if not (results[i].status == UNREADABLE and results[i].reason.startswith(UNSAFE)):
+                    cache.put(slots[i].rel, slots[i].sha256, results[i])  # a crash or timeout may be the machine's
+            cache.save()
+        finally:
+            cache.close()
     return without_duplicates(slots, results)
 
 
