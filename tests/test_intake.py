@@ -137,6 +137,23 @@ def test_format_is_told_by_content_not_by_name():
     assert read_file("月检查表.doc", sheet, KINDS, CAMPAIGN).submission.kind.key == "monthly"
 
 
+def test_archives_are_told_from_documents_by_content():
+    """An Office or OpenDocument file is a zip too: whatever member it names first, it is no archive."""
+    packages = [DATA / "template_monthly.xlsx", WORD / "word_recognition.docx", *sorted(DATA.rglob("*.ods"))[:1]]
+    for path in packages:
+        assert archives.archive_format(path.read_bytes()) is None, path.name
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:  # written by openpyxl's way: docProps first
+        zf.writestr("docProps/app.xml", "<Properties/>")
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    assert archives.archive_format(buffer.getvalue()) is None
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:  # a school's folder, zipped
+        zf.writestr("东山中学/6月检查表.xlsx", (DATA / "template_monthly.xlsx").read_bytes())
+    assert archives.archive_format(buffer.getvalue()) == "zip"
+    assert archives.archive_format(b"PK\x03\x04" + b"\x00" * 10) == "zip"  # a damaged zip is still an archive
+
+
 def test_word_template_kind_comes_from_its_document_property():
     """The hidden custom property decides, as `_meta` does: a form whose title was deleted still reads."""
     data = (WORD / "word_template_filled.docx").read_bytes()

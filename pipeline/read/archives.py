@@ -210,6 +210,19 @@ def _check_names(names: list[tuple[str, str]]) -> list[str]:
 
 # ---- formats ---------------------------------------------------------------------------------
 
+# The name an Office package's first member has when Excel or Word wrote it, and an OpenDocument file's
+# (its first member by the standard): the usual file is told from an archive by its first local header.
+PACKAGE_FIRST = (b"[Content_Types].xml", b"mimetype")
+
+
+def _first_name(data: bytes) -> bytes:
+    """The name in a zip's first local file header (empty when there is none)."""
+    if not data.startswith(b"PK\x03\x04") or len(data) < 30:
+        return b""
+    length = int.from_bytes(data[26:28], "little")
+    return data[30:30 + length]
+
+
 def archive_format(data: bytes) -> str | None:
     """zip, 7z or rar by content; office files (which are zips too) are not archives."""
     if data.startswith(SEVEN_ZIP_MAGIC):
@@ -217,6 +230,8 @@ def archive_format(data: bytes) -> str | None:
     if data.startswith(RAR_MAGIC):
         return "rar"
     if data.startswith((ZIP_MAGIC, b"PK\x05\x06")) and not data.startswith(OLE_MAGIC):
+        if _first_name(data) in PACKAGE_FIRST:
+            return None  # Excel, Word and every OpenDocument file: known without reading the zip's directory
         try:
             names = set(zip_of(data).namelist())
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
