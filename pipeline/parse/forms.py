@@ -193,7 +193,8 @@ def _table(spec: TableSpec, raw: RawTable | None, file: str, campaign: Campaign,
     extras = tuple(e for e in raw.extras if e not in (FILE, ROW)) if raw else ()  # headers may say anything
     names = list(dict.fromkeys([*spec.labels, *extras]))  # an extra header repeating a label is one column
     columns: dict[str, list[object]] = {name: [] for name in names}
-    found = [name for name in names if raw is not None and name in {**raw.columns, **raw.extras}]
+    headed = {**raw.columns, **raw.extras} if raw else {}
+    found = [name for name in names if name in headed]
     refs: dict[str, list[str]] = {name: [] for name in found}
     rows: list[int] = []
     for row_no, cells in _filled(spec, raw) if raw else ():

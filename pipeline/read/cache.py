@@ -46,10 +46,14 @@ def config_key(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def _header(key: str) -> bytes:
+    return FORMAT + key.encode("ascii") + b"\n"
+
+
 def records(data: bytes | memoryview, key: str) -> Iterator[tuple[bytes, int, int, int]]:
     """(entry key, start, end, CRC-32) of each whole record of a pack for configuration `key`; nothing
     when the header is not this configuration's. A record cut short ends the pack."""
-    header = FORMAT + key.encode("ascii") + b"\n"
+    header = _header(key)
     if bytes(data[:len(header)]) != header:
         return
     at, size = len(header), len(data)
@@ -74,7 +78,7 @@ class ReadCache:
     _ids: dict[int, int] = field(default_factory=dict, repr=False)
     _pack: bytes | None = field(default=None, repr=False)  # the pack as it was read (None: not yet)
     _index: dict[bytes, tuple[int, int, int]] = field(default_factory=dict, repr=False)
-    _used: list[tuple[int, int]] = field(default_factory=list, repr=False)  # spans of the records served
+    _used: set[bytes] = field(default_factory=set, repr=False)  # keys of the entries served
     _fresh: BinaryIO | None = field(default=None, repr=False)  # records put this run, in a temporary file
     _fresh_name: str = field(default="", repr=False)
     _fresh_keys: set[bytes] = field(default_factory=set, repr=False)
@@ -102,7 +106,8 @@ class ReadCache:
         if self._pack is None:
             self._read_pack()
         assert self._pack is not None
-        span = self._index.get(self.entry_key(rel, sha256))
+        key = self.entry_key(rel, sha256)
+        span = self._index.get(key)
         if span is None:
             return None
         start, end, crc = span
@@ -115,7 +120,7 @@ class ReadCache:
             return None
         if not isinstance(value, Received) or value.path != rel or value.sha256 != sha256:
             return None
-        self._used.append((start - _RECORD.size, end))
+        self._used.add(key)
         return value
 
     def _read_pack(self) -> None:
@@ -147,15 +152,15 @@ class ReadCache:
         """Write the pack anew when files were read afresh: those, the entries served, and as many others."""
         if self._fresh is None:
             return  # nothing to add: the pack stays as it is
-        used = set(self._used)
-        others = [(start - _RECORD.size, end) for key, (start, end, _) in self._index.items()
-                  if (start - _RECORD.size, end) not in used and key not in self._fresh_keys]
+        used = [key for key in self._index if key in self._used]
+        others = [key for key in self._index if key not in self._used and key not in self._fresh_keys]
         try:
             out, self._fresh = self._fresh, None
             with out:
                 view = memoryview(self._pack or b"")
-                for start, end in [*sorted(used), *others[:len(used) + len(self._fresh_keys)]]:
-                    out.write(view[start:end])
+                for key in [*used, *others[:len(used) + len(self._fresh_keys)]]:
+                    start, end, _ = self._index[key]
+                    out.write(view[start - _RECORD.size:end])  # the record with its header
             os.replace(self._fresh_name, self.path)
             self._fresh_name = ""
         except OSError:
@@ -169,13 +174,13 @@ class ReadCache:
         os.makedirs(folder, exist_ok=True)
         fd, self._fresh_name = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         fh = os.fdopen(fd, "wb")
-        fh.write(FORMAT + self.key.encode("ascii") + b"\n")
+        fh.write(_header(self.key))
         return fh
 
     def close(self) -> None:
         """Drop what `put` wrote and `save` did not (a run stopped while saving), and the pack as read."""
         self._drop_fresh()
-        self._pack, self._index, self._used = None, {}, []
+        self._pack, self._index, self._used = None, {}, set()
 
     def _drop_fresh(self) -> None:
         if self._fresh is not None:

@@ -58,12 +58,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def unsafe(rel: str, sha: str, reason: str = UNSAFE_MEMORY) -> Received:
-    return Received(rel, sha, 0.0, UNREADABLE, reason)
+def unsafe(rel: str, sha: str, reason: str = UNSAFE_MEMORY, mtime: float = 0.0) -> Received:
+    return Received(rel, sha, mtime, UNREADABLE, reason)
 
 
-def timed_out(rel: str, sha: str, seconds: float) -> Received:
-    return unsafe(rel, sha, f"{UNSAFE}（读取超过 {seconds:g} 秒），请支部用 Excel 打开后另存为新文件再发送")
+def timed_out(rel: str, sha: str, seconds: float, mtime: float = 0.0) -> Received:
+    return unsafe(rel, sha, f"{UNSAFE}（读取超过 {seconds:g} 秒），请支部用 Excel 打开后另存为新文件再发送", mtime)
 
 
 class ReadPool:
@@ -139,7 +139,7 @@ class ReadPool:
             if retry:
                 self._dispatch(index, task, results, retry=False)
             else:
-                results[index] = replace(unsafe(task.rel, task.sha256), mtime=task.mtime)
+                results[index] = unsafe(task.rel, task.sha256, mtime=task.mtime)
 
     def _collect(self, busy: list[_Worker], results: dict[int, Received]) -> None:
         now = time.monotonic()
@@ -153,7 +153,7 @@ class ReadPool:
                 try:
                     got_index, result = loads(w.conn.recv_bytes(), self.shared)
                 except (EOFError, OSError, MemoryError, ValueError, pickle.UnpicklingError):
-                    results[index] = replace(unsafe(task.rel, task.sha256), mtime=task.mtime)
+                    results[index] = unsafe(task.rel, task.sha256, mtime=task.mtime)
                     self._replace(w)
                     continue
                 if isinstance(result, WorkerBug):
@@ -161,10 +161,10 @@ class ReadPool:
                 results[got_index] = result  # its mtime set by the worker
                 w.job = None
             elif w.process.sentinel in ready:
-                results[index] = replace(unsafe(task.rel, task.sha256), mtime=task.mtime)
+                results[index] = unsafe(task.rel, task.sha256, mtime=task.mtime)
                 self._replace(w)
             elif now - w.started >= self.timeout:
-                results[index] = replace(timed_out(task.rel, task.sha256, self.timeout), mtime=task.mtime)
+                results[index] = timed_out(task.rel, task.sha256, self.timeout, task.mtime)
                 self._replace(w)
 
     def _start(self) -> _Worker:
@@ -219,13 +219,13 @@ def _serve(conn: Connection, reader: Reader, memory_mb: int, parent: int, shared
         try:
             result: Received | WorkerBug = replace(reader(rel, data, sha), mtime=mtime)
         except MemoryError:
-            result = replace(unsafe(rel, sha), mtime=mtime)
+            result = unsafe(rel, sha, mtime=mtime)
         except Exception as exc:  # noqa: BLE001 - a bug, not a file problem: the parent raises it
             result = WorkerBug(f"{type(exc).__name__}: {exc}")
         try:
             payload = dumps((index, result), ids)
         except (MemoryError, RecursionError, TypeError, AttributeError, ValueError, pickle.PicklingError):
-            payload = dumps((index, replace(unsafe(rel, sha), mtime=mtime)), ids)
+            payload = dumps((index, unsafe(rel, sha, mtime=mtime)), ids)
         conn.send_bytes(payload)
 
 
