@@ -213,6 +213,40 @@ def test_container_checks_name_the_limit():
     assert "文件过大（25.0 MB" in read_file("big.xlsx", b"PK\x03\x04" + b"\0" * (25 << 20), KINDS, CAMPAIGN).reason
 
 
+def test_the_guard_inflates_members_as_zipfile_reads_them():
+    """The guard's fast inflation (guard._inflated) must agree with zipfile: same bytes, and a damaged
+    member is as broken as zipfile finds it."""
+    from pipeline.limits import Limits
+    from pipeline.read import guard
+    from pipeline.read.container import zip_of
+
+    sheet = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
+             b'<row r="1048576"><x:c r="XFD1048576"><v>1</v></x:c></row></sheetData></worksheet>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("xl/workbook.xml", b'<workbook xmlns:r="r"><sheets><sheet name="S" r:id="rId1"/></sheets>'
+                                       b"</workbook>", zipfile.ZIP_STORED)
+        zf.writestr("xl/_rels/workbook.xml.rels", b'<Relationships><Relationship Id="rId1" '
+                                                  b'Target="worksheets/sheet1.xml"/></Relationships>',
+                    zipfile.ZIP_DEFLATED)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet, zipfile.ZIP_DEFLATED)
+    good = out.getvalue()
+    zf = zip_of(good)
+    for name in zf.namelist():  # stored and deflated alike
+        assert guard._read_member(zf, name, [1 << 20]) == zf.read(name)
+    # A far cell behind a namespace prefix is still seen: the sheet is read by its cells.
+    assert guard.inspect(good, "xlsx", Limits()).sparse == frozenset({"S"})
+
+    at = good.rindex(b"PK\x01\x02") + 16  # the sheet's directory entry (the last), its CRC-32
+    bad_crc = good[:at] + bytes([good[at] ^ 0xFF]) + good[at + 1:]
+    first = good.index(b"xl/workbook.xml")  # in the first local header: the name disagrees with the directory
+    bad_name = good[:first] + b"xl/workbook.xmL" + good[first + len(b"xl/workbook.xml"):]
+    for damaged, member in ((bad_crc, "xl/worksheets/sheet1.xml"), (bad_name, "xl/workbook.xml")):
+        with pytest.raises(zipfile.BadZipFile):
+            zipfile.ZipFile(io.BytesIO(damaged)).read(member)
+        assert guard.inspect(damaged, "xlsx", Limits()).reason == guard.BROKEN
+
+
 def test_ods_repeat_counts_are_bounded():
     content = ('<?xml version="1.0"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -126,7 +127,11 @@ def option_of(raw: object, options: tuple[str, ...]) -> v.Parsed:
 
 
 def parser_for(spec: FieldSpec, campaign: Campaign) -> Callable[[object], v.Parsed]:
-    year, months = campaign.year, campaign.months
+    return _parser(spec, campaign.year, campaign.months)
+
+
+@functools.lru_cache(maxsize=1024)  # one per field of each form kind: built once, not once per value
+def _parser(spec: FieldSpec, year: int, months: tuple[str, ...]) -> Callable[[object], v.Parsed]:
     return {
         "text": v.parse_text, "enum": lambda raw: option_of(raw, spec.options), "code": v.parse_code,
         "int": v.parse_int,
@@ -169,11 +174,12 @@ def parse_form(raw: RawForm, file: str, campaign: Campaign) -> Submission:
 def _typed(spec: FieldSpec, cell: Cell, file: str, campaign: Campaign, issues: list[Issue],
            unparsed: set[tuple[str, int, str]], where: tuple[str, int]) -> object:
     result = parser_for(spec, campaign)(cell.value)
-    shown = v.parse_text(cell.value).value or ""
     if result.error:
+        shown = v.parse_text(cell.value).value or ""
         issues.append(issue("unparseable", file, cell.sheet, cell.ref, spec.label, shown, detail=result.error))
         unparsed.add((*where, spec.label))
     elif result.warning:
+        shown = v.parse_text(cell.value).value or ""
         code = "bad-phone" if spec.type == "phone" else "parse-warning"
         issues.append(issue(code, file, cell.sheet, cell.ref, spec.label, shown, detail=result.warning))
     return result.value

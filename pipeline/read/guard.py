@@ -15,7 +15,9 @@ import functools
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -138,6 +140,12 @@ TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*?)(/?)>
 def _read_member(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
     """A member's bytes, inflating no more than the budget left for the whole file (the declared size
     may lie)."""
+    inflated = _inflated(zf, name, budget[0])
+    if inflated is not None:
+        budget[0] -= len(inflated)
+        if budget[0] < 0:
+            raise Refused(too_large("解压后的内容超过上限"))
+        return inflated
     chunks = []
     with zf.open(name) as raw:
         while chunk := raw.read(MB):  # a small member in one read; a bomb stopped within a megabyte
@@ -146,6 +154,46 @@ def _read_member(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes:
                 raise Refused(too_large("解压后的内容超过上限"))
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+INFLATE_AT_ONCE = 4 * MB  # larger members are streamed through zf.open, a megabyte at a time
+_LOCAL = struct.Struct("<4s22xHH")  # a local file header: signature, …, name and extra field lengths
+
+
+def _inflated(zf: zipfile.ZipFile, name: str, budget: int) -> bytes | None:
+    """The member inflated straight from the file's bytes, at most `budget` + 1 bytes of it; None when
+    anything is out of the ordinary (encrypted, not deflated or stored, a local header that disagrees
+    with the directory), and `zf.open` reads it with all its checks. Five or six small members per file
+    opened through `ZipExtFile` cost more than inflating them (issue 10); the CRC is checked the same."""
+    data = zf.fp.getvalue() if isinstance(zf.fp, io.BytesIO) else None  # (zip_of: the file's bytes, not a copy)
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if (data is None or info.flag_bits & 0x61 or info.file_size > INFLATE_AT_ONCE
+            or info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED)):
+        return None
+    at = info.header_offset
+    if at + _LOCAL.size > len(data):
+        return None
+    signature, name_len, extra_len = _LOCAL.unpack_from(data, at)
+    start = at + _LOCAL.size + name_len + extra_len
+    local_name = data[at + _LOCAL.size:at + _LOCAL.size + name_len]
+    if signature != b"PK\x03\x04" or local_name != info.orig_filename.encode("utf-8" if info.flag_bits & 0x800
+                                                                             else "cp437", "replace"):
+        return None
+    packed = memoryview(data)[start:start + info.compress_size]
+    most = min(budget, info.file_size) + 1  # as ZipExtFile, never past the declared size (then its CRC fails)
+    if info.compress_type == zipfile.ZIP_STORED:
+        out = bytes(packed[:most])
+    else:
+        try:
+            out = zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed, most)
+        except zlib.error as exc:
+            raise zipfile.BadZipFile(str(exc)) from None
+    if len(out) <= budget and (len(out) != info.file_size or zlib.crc32(out) != info.CRC):
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+    return out
 
 
 def _tags(xml: bytes) -> Iterator[tuple[bool, bytes, bytes, bool, int, int]]:
@@ -221,11 +269,11 @@ def _sheet_members(zf: zipfile.ZipFile, budget: list[int]) -> dict[str, str]:
     """Sheet name → its worksheet part, from workbook.xml and its relationships."""
     targets: dict[str, str] = {}
     rels = "xl/_rels/workbook.xml.rels"
-    if rels in zf.namelist():
+    if rels in zf.NameToInfo:
         for attrs in _start_tags(zf, rels, budget, "Relationship"):
             target = attrs.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            targets[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target)
+            targets[attrs.get("Id", "")] = re.sub(r"[^/]+/\.\./", "", target) if "../" in target else target
     out: dict[str, str] = {}
     for attrs in _start_tags(zf, "xl/workbook.xml", budget, "sheet"):
         rid = next((v for k, v in attrs.items() if k.endswith((":id", "}id"))), "")
@@ -248,7 +296,10 @@ def _start_tags(zf: zipfile.ZipFile, name: str, budget: list[int],
         raise Refused(f"{UNSAFE}（XML 嵌套超过 {MAX_DEPTH} 层），{AGAIN}")
     for attrs in re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?" + wanted.encode() + rb"(\s[^>]*)?/?>", xml):
         yield {k.decode("utf-8", "replace"): _unescape((a or b).decode("utf-8", "replace"))
-               for k, a, b in ATTRIBUTE.findall(attrs)}
+               for k, a, b in ATTRIBUTE.findall(attrs) if k in _NEEDED or k.endswith(b":id")}
+
+
+_NEEDED = frozenset({b"Id", b"Target", b"name"})  # what _sheet_members reads, with a sheet's `…:id`
 
 
 def _unescape(text: str) -> str:
@@ -330,6 +381,8 @@ def _sheet_is_sparse(zf: zipfile.ZipFile, member: str, sheet: str, limits: Limit
 
 CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
 CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+CELL_REF_UNPREFIXED = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']\$?([A-Z]{1,3})\$?([0-9]{1,7})[\"']")
+CELL_TAG_UNPREFIXED = re.compile(rb"<c[\s/>]")
 MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell[\s/>]")
 # A chain of MAX_DEPTH start tags with only text between them (possessive and atomic: no backtracking).
 DEEP = re.compile(rb"<[A-Za-z_](?>[^<>/]*+>[^<]*+<[A-Za-z_]){%d}" % (MAX_DEPTH - 1))
@@ -343,17 +396,19 @@ def _plainly_small(xml: bytes, limits: Limits) -> bool:
         return False
     if xml.count(b"mergeCell") > 1000 and len(MERGE_TAG.findall(xml)) > 1000:  # a count bounds the tags
         return False
-    refs = CELL_REF.findall(xml)
-    if len(refs) != len(CELL_TAG.findall(xml)):
+    unprefixed = b":c" not in xml  # no <x:c> tag: simpler patterns, found faster
+    refs = (CELL_REF_UNPREFIXED if unprefixed else CELL_REF).findall(xml)
+    if len(refs) != len((CELL_TAG_UNPREFIXED if unprefixed else CELL_TAG).findall(xml)):
         return False  # cells without a position: the careful scan places them
-    rows = {int(r) for _, r in refs}
-    cols = set()
-    for letters, _ in set(refs):
-        cols.add(letters)
+    if not refs:
+        return True
+    letters, digits = zip(*refs, strict=True)
+    rows, cols = set(digits), set(letters)  # (rows as written: "07" and "7" count twice, on the safe side)
     if len(rows) > limits.max_rows or len(cols) > limits.max_columns:
         return False
-    max_row = max(rows, default=0)
-    max_col = max((cell_ref(f"{c.decode()}1") or (0, 0))[1] + 1 for c in cols) if cols else 0
+    max_row = max(map(int, rows))
+    widest = max(map(len, cols))
+    max_col = (cell_ref(max(c for c in cols if len(c) == widest).decode() + "1") or (0, 0))[1] + 1
     return max_row * max_col <= DENSE_CELLS
 
 

@@ -129,8 +129,11 @@ def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMe
     rows: list[Any]
     if sparse is None:
         sheet = book.get_sheet_by_name(meta.name)
-        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        grid = sheet.to_python(skip_empty_area=False)
         ranges = merges or sheet.merged_cell_ranges or ()
+        if not ranges:  # nothing to fill in: the rows as they are
+            return Sheet(meta.name, _visible(meta), tuple(map(tuple, grid)), frozenset())
+        rows = [list(r) for r in grid]
     else:  # a huge range with few cells: ragged rows, read by the cells (read/sparse.py)
         rows, ranges = list(sparse[0]), merges or sparse[1]
     covered: set[tuple[int, int]] = set()
@@ -147,8 +150,11 @@ def _sheet(book: python_calamine.CalamineWorkbook, meta: python_calamine.SheetMe
                 if rows[r][c] == "":
                     # A value merged down a column belongs to every row it spans.
                     rows[r][c] = top_left
-    visible = str(meta.visible).lower().endswith("visible")
-    return Sheet(meta.name, visible, tuple(tuple(r) for r in rows), frozenset(covered))
+    return Sheet(meta.name, _visible(meta), tuple(tuple(r) for r in rows), frozenset(covered))
+
+
+def _visible(meta: python_calamine.SheetMetadata) -> bool:
+    return str(meta.visible).lower().endswith("visible")
 
 
 _ODS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
