@@ -123,7 +123,7 @@ def compute(inbox: Path, campaign: Campaign, progress: Progress = iter, jobs: in
         # Paused only while workers read: reading a damaged file in this process may leave a cycle behind.
         with collector_paused() if jobs > 1 else contextlib.nullcontext():
             received = read_all(inbox, campaign, progress, kinds, jobs, cache)
-        settle()
+            settle()  # before the collector resumes: it would first walk every result just read, once more
         stage("校验")
         assessment = assess(received, kinds, campaign)
         settle()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import shutil
 from pathlib import Path
 
 import factory as f
@@ -14,7 +16,8 @@ from pipeline.config import load_campaign
 from pipeline.demo import generate_demo
 from pipeline.forms import form_kinds
 from pipeline.model import Received
-from pipeline.read.cache import FORMAT, ReadCache, records
+from pipeline.read import cache as read_cache_module
+from pipeline.read.cache import FORMAT, ReadCache, records, stats_key
 from pipeline.run import read_cache
 
 DATES = ("--as-of", "2014-12-31", "--today", "2015-01-05")
@@ -46,19 +49,34 @@ def _pack(cache: Path) -> Path:
 
 
 def _records(cache: Path) -> list[tuple[bytes, int, int, int]]:
+    """The pack's entries (not the record of remembered stats)."""
     data = _pack(cache).read_bytes()
     key = data[len(FORMAT):data.index(b"\n", len(FORMAT))].decode()
-    return list(records(data, key))
+    return [r for r in records(data, key) if r[0] != stats_key(key)]
 
 
-def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path: Path):
+def _remembered(cache: Path) -> bool:
+    data = _pack(cache).read_bytes()
+    key = data[len(FORMAT):data.index(b"\n", len(FORMAT))].decode()
+    return any(r[0] == stats_key(key) for r in records(data, key))
+
+
+@pytest.fixture(params=["stats", "hashes"])
+def served_by(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Cache hits found by the stats the pack remembers, or by hashing every file again: a file counts as
+    settled at once, or never (the demo inbox was written moments ago)."""
+    monkeypatch.setattr(read_cache_module, "SETTLED", -(1 << 62) if request.param == "stats" else 1 << 62)
+    return str(request.param)
+
+
+def test_outputs_identical_for_jobs_and_cache_cold_and_warm(box: Path, tmp_path: Path, served_by: str):
     cache = tmp_path / "cache"
     code, _ = f.run_cli(box, tmp_path / "plain", "--jobs", "1", "--no-cache", *DATES)
     assert code == 0
     code, cold = f.run_cli(box, tmp_path / "cold", "--cache", str(cache), *DATES)  # default jobs
     assert code == 0 and "与上次相同" not in cold  # a first run says nothing about the cache
     files = len(_records(cache))
-    assert files > 20
+    assert files > 20 and _remembered(cache) == (served_by == "stats")
     code, warm = f.run_cli(box, tmp_path / "warm", "--cache", str(cache), *DATES)
     assert code == 0 and _hits(warm) == files
     code, warm_one = f.run_cli(box, tmp_path / "warm1", "--jobs", "1", "--cache", str(cache), *DATES)
@@ -93,6 +111,37 @@ def test_a_damaged_or_foreign_cache_is_rebuilt_never_trusted(box: Path, tmp_path
     code, out = f.run_cli(box, tmp_path / "fourth", "--cache", str(cache), *DATES)
     assert code == 0 and _hits(out) == 0 and _files(tmp_path / "fourth") == _files(tmp_path / "first")
     assert len(_records(cache)) == len(found)
+
+
+def test_a_file_changed_in_place_is_read_again_though_its_size_and_mtime_are_kept(
+        box: Path, tmp_path: Path, served_by: str):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(box, inbox)
+    cache = tmp_path / "cache"
+    assert f.run_cli(inbox, tmp_path / "first", "--cache", str(cache), *DATES)[0] == 0
+    files = len(_records(cache))
+    assert _remembered(cache) == (served_by == "stats")
+    target = sorted(inbox.glob("月检查/**/*.xlsx"))[0]
+    other = sorted(inbox.glob("月检查/**/*.xlsx"))[-1]
+    st = target.stat()
+    target.write_bytes(other.read_bytes()[:st.st_size].ljust(st.st_size, b"\0"))  # other bytes, same size
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same modification time
+    assert target.stat().st_size == st.st_size and target.stat().st_mtime_ns == st.st_mtime_ns
+    code, out = f.run_cli(inbox, tmp_path / "second", "--cache", str(cache), *DATES)
+    assert code == 0 and _hits(out) == files - 1, out
+    assert f.run_cli(inbox, tmp_path / "plain", "--no-cache", *DATES)[0] == 0
+    assert _files(tmp_path / "second") == _files(tmp_path / "plain")
+    assert _files(tmp_path / "second") != _files(tmp_path / "first")
+
+
+def test_files_changed_just_before_the_run_are_hashed_every_time(tmp_path: Path, box: Path):
+    """A file changed within SETTLED of the run's start could change again in the same tick of the
+    file system's clock and keep its stat: its SHA-256 is not remembered."""
+    inbox = tmp_path / "inbox"
+    shutil.copytree(box, inbox)  # written just now
+    cache = tmp_path / "cache"
+    assert f.run_cli(inbox, tmp_path / "first", "--cache", str(cache), *DATES)[0] == 0
+    assert not _remembered(cache) and len(_records(cache)) > 20
 
 
 def _record(key: bytes, body: bytes, crc: int | None = None) -> bytes:

@@ -17,6 +17,15 @@ read or written only costs the time of reading the files.
 
 Objects the reader shares between all its results (the form kinds) are pickled by reference
 (`shared`), so an entry stays small and a hit returns the run's own objects.
+
+The pack also remembers each file's SHA-256 with its size, modification and change times, inode and
+device (`unchanged`, `hashed`), as git's index does: a file whose stat is the same is served without
+being read and hashed again, which is most of what a hit costs otherwise. The entry is still the one
+keyed by that SHA-256. Only on POSIX (elsewhere the change time is the creation time), and only for a
+file last changed at least `SETTLED` before the run began: a file changed again within the same tick of
+the file system's clock could keep its stat, so a file that recent is always hashed. The run's start is
+taken from the file system (the time of a file created in the cache folder), whose clock stamps the
+files' times; it decides only whether a file is hashed again, never an output.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import struct
 import tempfile
 import zlib
@@ -34,16 +44,25 @@ from typing import BinaryIO
 
 from pipeline.model import Received
 from pipeline.read.sharing import dumps, loads, shared_ids
+from pipeline.read.walk import stat_key
 
 FORMAT = b"pinpai-read-pack 2\n"
 DEFAULT_DIR = Path(".cache")
 _SUBDIR = "packs"
 _RECORD = struct.Struct("<32sII")  # the entry's key (a SHA-256 digest), the result's length and CRC-32
+SETTLED = 2_000_000_000  # ns: a file changed this shortly before the run began is always hashed
+Stat = tuple[int, int, int, int, int, str]  # stat_key(…) and the SHA-256 of the bytes it had
 
 
 def config_key(*parts: object) -> str:
     """A stable hash of the reading configuration (reprs of frozen dataclasses, tuples, dates)."""
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def stats_key(key: str) -> bytes:
+    """The key of the record of remembered stats in the pack of configuration `key` (no entry's key:
+    those hash a SHA-256 and a path too)."""
+    return hashlib.sha256(f"{key}\nstats".encode()).digest()
 
 
 def _header(key: str) -> bytes:
@@ -82,9 +101,16 @@ class ReadCache:
     _fresh: BinaryIO | None = field(default=None, repr=False)  # records put this run, in a temporary file
     _fresh_name: str = field(default="", repr=False)
     _fresh_keys: set[bytes] = field(default_factory=set, repr=False)
+    _known: dict[str, Stat] = field(default_factory=dict, repr=False)  # the stats the pack remembers
+    _stats: dict[str, Stat] = field(default_factory=dict, repr=False)  # this run's, for the next
+    _began: int | None = field(default=None, repr=False)  # the file system's time as the run began (ns)
 
     def __post_init__(self) -> None:
         self._ids = shared_ids(self.shared)
+
+    @property
+    def _stats_key(self) -> bytes:
+        return stats_key(self.key)
 
     @property
     def path(self) -> Path:
@@ -129,9 +155,37 @@ class ReadCache:
                 self._pack = fh.read()
         except OSError:
             self._pack = b""
-        self._index = {}
+        self._index, self._known = {}, {}
+        remembered = self._stats_key
         for entry, start, end, crc in records(self._pack, self.key):
-            self._index.setdefault(entry, (start, end, crc))
+            if entry == remembered:
+                self._known = _stats(memoryview(self._pack)[start:end], crc)
+            else:
+                self._index.setdefault(entry, (start, end, crc))
+
+    def unchanged(self, rel: str, st: os.stat_result) -> Received | None:
+        """The hit for a file whose stat is the one remembered with its SHA-256 (read/walk.py's `Known`)."""
+        if self._pack is None:
+            self._read_pack()
+        known = self._known.get(rel)
+        if (not isinstance(known, tuple) or len(known) != 6 or known[:5] != stat_key(st)
+                or not isinstance(known[5], str) or not self._settled(st)):
+            return None
+        found = self._load(rel, known[5])
+        if found is not None:
+            self.hits += 1
+            self._stats[rel] = known
+        return found
+
+    def hashed(self, rel: str, st: os.stat_result, sha256: str) -> None:
+        """Remember a file's SHA-256 with its stat, for the next run."""
+        if self._settled(st):
+            self._stats[rel] = (*stat_key(st), sha256)
+
+    def _settled(self, st: os.stat_result) -> bool:
+        if self._began is None:
+            self._began = _file_system_now(self.path.parent)
+        return os.name == "posix" and max(st.st_mtime_ns, st.st_ctime_ns) < self._began - SETTLED
 
     def put(self, rel: str, sha256: str, received: Received) -> None:
         """Add a result to the pack `save` writes; a cache that cannot be written is no reason to stop the run."""
@@ -149,18 +203,22 @@ class ReadCache:
             self._drop_fresh()
 
     def save(self) -> None:
-        """Write the pack anew when files were read afresh: those, the entries served, and as many others."""
-        if self._fresh is None:
+        """Write the pack anew when files were read afresh or their stats changed: the files read afresh, the
+        entries served, as many others, and this run's stats."""
+        if self._fresh is None and self._stats == self._known:
             return  # nothing to add: the pack stays as it is
         used = [key for key in self._index if key in self._used]
         others = [key for key in self._index if key not in self._used and key not in self._fresh_keys]
         try:
-            out, self._fresh = self._fresh, None
+            out, self._fresh = self._fresh or self._temporary(), None
             with out:
                 view = memoryview(self._pack or b"")
                 for key in [*used, *others[:len(used) + len(self._fresh_keys)]]:
                     start, end, _ = self._index[key]
                     out.write(view[start - _RECORD.size:end])  # the record with its header
+                if self._stats:
+                    blob = pickle.dumps(self._stats, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.write(_RECORD.pack(self._stats_key, len(blob), zlib.crc32(blob)) + blob)
             os.replace(self._fresh_name, self.path)
             self._fresh_name = ""
         except OSError:
@@ -181,6 +239,7 @@ class ReadCache:
         """Drop what `put` wrote and `save` did not (a run stopped while saving), and the pack as read."""
         self._drop_fresh()
         self._pack, self._index, self._used = None, {}, set()
+        self._known, self._stats, self._began = {}, {}, None
 
     def _drop_fresh(self) -> None:
         if self._fresh is not None:
@@ -192,3 +251,32 @@ class ReadCache:
             with contextlib.suppress(OSError):
                 os.unlink(self._fresh_name)
             self._fresh_name = ""
+
+
+def _stats(blob: memoryview, crc: int) -> dict[str, Stat]:
+    """The remembered stats of a pack; none when damaged (every file is then read and hashed)."""
+    if zlib.crc32(blob) != crc:
+        return {}
+    try:
+        value = pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - whatever a damaged record raises, nothing is remembered
+        return {}
+    return value if isinstance(value, dict) else {}  # (each entry is checked as it is used)
+
+
+def _file_system_now(folder: Path) -> int:
+    """The file system's time now (ns): the modification time of a file created for the purpose. 0 (so
+    no file counts as settled) when the cache folder cannot be written."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".now-")
+    except OSError:
+        return 0
+    try:
+        return os.fstat(fd).st_mtime_ns
+    except OSError:
+        return 0
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name)

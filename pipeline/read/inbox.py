@@ -68,7 +68,7 @@ def read_inbox(inbox: Path, read_one: ReadOne,
 
     def loaded() -> Iterator[Loaded]:
         for entry, _ in zip(entries, progress(iter([e.path for e in entries])), strict=True):
-            yield load(entry, limits.max_file_bytes)
+            yield load(entry, limits.max_file_bytes, cache)
 
     def tasks() -> Iterator[ReadTask | Received]:
         for slot, task in plan(loaded(), archive_limits, known):
@@ -113,7 +113,11 @@ def plan(items: Iterable[Loaded], limits: ArchiveLimits = DEFAULT_LIMITS,
     `known(rel, sha256)` tells a file already read as a document (no archive): it is not opened again."""
     archives: dict[str, str] = {}  # sha256 → the first path of an archive opened
     for item in items:
-        if item.data is None:
+        if item.served is not None:  # unchanged since it was read (a cache hit without reading it again)
+            served = item.served
+            yield (Slot(item.rel, item.sha256, item.mtime, True),
+                   served if served.mtime == item.mtime else replace(served, mtime=item.mtime))
+        elif item.data is None:
             yield (Slot(item.rel, item.sha256, item.mtime, False),
                    Received(item.rel, item.sha256, item.mtime, item.status, item.reason))
         else:

@@ -14,9 +14,10 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.config import StopRun
-from pipeline.model import IGNORED, UNREADABLE
+from pipeline.model import IGNORED, UNREADABLE, Received
 
 SPECIAL = "不是普通文件（命名管道、套接字或设备文件），未读取"
 LINK_OUT = "快捷方式（符号链接）指向收件箱以外的位置，未读取；如需处理，请把文件本身复制到收件箱"
@@ -49,6 +50,16 @@ class Loaded:
     mtime: float
     status: str | None = None
     reason: str = ""
+    served: Received | None = None  # what reading it gave before: the file has not changed since (`Known`)
+
+
+class Known(Protocol):
+    """What a file gave when last read, for a file unchanged since (read/cache.py: its SHA-256 remembered
+    with its size, times and inode, as git's index does, so an unchanged file is not read and hashed again)."""
+
+    def unchanged(self, rel: str, st: os.stat_result) -> Received | None: ...
+
+    def hashed(self, rel: str, st: os.stat_result, sha256: str) -> None: ...
 
 
 def walk_inbox(inbox: Path) -> list[Entry]:
@@ -139,10 +150,15 @@ def _shown(name: str) -> str:
     return "".join(f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch for ch in name)
 
 
-def load(entry: Entry, max_bytes: int) -> Loaded:
-    """The entry's bytes, opened without following a link or blocking on a pipe; never raises."""
+def load(entry: Entry, max_bytes: int, known: Known | None = None) -> Loaded:
+    """The entry's bytes, opened without following a link or blocking on a pipe; never raises. With
+    `known`, a regular file unchanged since it was last read is not opened: what it gave is `served`."""
     if entry.status:
         return Loaded(entry.rel, None, "", 0.0, entry.status, entry.reason)
+    if known is not None:
+        served = _served(entry, known)
+        if served is not None:
+            return served
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(entry.path, flags)
@@ -156,11 +172,33 @@ def load(entry: Entry, max_bytes: int) -> Loaded:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             return Loaded(entry.rel, None, "", st.st_mtime, IGNORED, SPECIAL)
-        return _read_all(fd, entry.rel, st.st_mtime, max_bytes)
+        item = _read_all(fd, entry.rel, st.st_mtime, max_bytes)
+        if known is not None and item.data is not None and stat_key(os.fstat(fd)) == stat_key(st):
+            known.hashed(entry.rel, st, item.sha256)  # (and not while it was being read)
+        return item
     except OSError as exc:
         return Loaded(entry.rel, None, "", 0.0, *_os_problem(exc))
     finally:
         os.close(fd)
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What changes whenever a file's bytes do: size, modification and change times, inode and device."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+def _served(entry: Entry, known: Known) -> Loaded | None:
+    """A regular file (lstat: a link is never followed, nothing is opened) that `known` says is unchanged."""
+    try:
+        st = os.lstat(entry.path)
+    except OSError:
+        return None  # opening it tells what is wrong
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    served = known.unchanged(entry.rel, st)
+    if served is None:
+        return None
+    return Loaded(entry.rel, None, served.sha256, st.st_mtime, served=served)
 
 
 def _read_all(fd: int, rel: str, mtime: float, max_bytes: int) -> Loaded:
