@@ -48,17 +48,22 @@ def _pack(cache: Path) -> Path:
     return packs[0]
 
 
-def _records(cache: Path) -> list[tuple[bytes, int, int, int]]:
-    """The pack's entries (not the record of remembered stats)."""
+def _all_records(cache: Path) -> tuple[bytes, list[tuple[bytes, int, int, int]]]:
+    """(the key of the remembered stats' record, every record of the pack)."""
     data = _pack(cache).read_bytes()
     key = data[len(FORMAT):data.index(b"\n", len(FORMAT))].decode()
-    return [r for r in records(data, key) if r[0] != stats_key(key)]
+    return stats_key(key), list(records(data, key))
+
+
+def _records(cache: Path) -> list[tuple[bytes, int, int, int]]:
+    """The pack's entries (not the record of remembered stats)."""
+    stats, found = _all_records(cache)
+    return [r for r in found if r[0] != stats]
 
 
 def _remembered(cache: Path) -> bool:
-    data = _pack(cache).read_bytes()
-    key = data[len(FORMAT):data.index(b"\n", len(FORMAT))].decode()
-    return any(r[0] == stats_key(key) for r in records(data, key))
+    stats, found = _all_records(cache)
+    return any(r[0] == stats for r in found)
 
 
 @pytest.fixture(params=["stats", "hashes"])

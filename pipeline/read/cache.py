@@ -183,9 +183,11 @@ class ReadCache:
             self._stats[rel] = (*stat_key(st), sha256)
 
     def _settled(self, st: os.stat_result) -> bool:
+        if os.name != "posix":
+            return False
         if self._began is None:
             self._began = _file_system_now(self.path.parent)
-        return os.name == "posix" and max(st.st_mtime_ns, st.st_ctime_ns) < self._began - SETTLED
+        return max(st.st_mtime_ns, st.st_ctime_ns) < self._began - SETTLED
 
     def put(self, rel: str, sha256: str, received: Received) -> None:
         """Add a result to the pack `save` writes; a cache that cannot be written is no reason to stop the run."""

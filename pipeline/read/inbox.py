@@ -76,7 +76,7 @@ def read_inbox(inbox: Path, read_one: ReadOne,
             if isinstance(task, ReadTask) and cache is not None:
                 hit = hits.pop((task.rel, task.sha256), None)  # looked up by `known` as it was planned
                 if hit is not None:
-                    yield hit if hit.mtime == task.mtime else replace(hit, mtime=task.mtime)
+                    yield stamped(hit, task.mtime)
                     continue
                 if skip_reason(task.rel) is None:  # skipped files cost nothing to read: not cached
                     fresh.append(len(slots) - 1)
@@ -114,9 +114,7 @@ def plan(items: Iterable[Loaded], limits: ArchiveLimits = DEFAULT_LIMITS,
     archives: dict[str, str] = {}  # sha256 → the first path of an archive opened
     for item in items:
         if item.served is not None:  # unchanged since it was read (a cache hit without reading it again)
-            served = item.served
-            yield (Slot(item.rel, item.sha256, item.mtime, True),
-                   served if served.mtime == item.mtime else replace(served, mtime=item.mtime))
+            yield Slot(item.rel, item.sha256, item.mtime, True), stamped(item.served, item.mtime)
         elif item.data is None:
             yield (Slot(item.rel, item.sha256, item.mtime, False),
                    Received(item.rel, item.sha256, item.mtime, item.status, item.reason))
@@ -147,6 +145,11 @@ def _entry(rel: str, data: bytes, sha: str, mtime: float, budget: ArchiveLimits,
                              mtime if m.mtime is None else m.mtime, left, depth + 1, archives, known)
         rows += found
     return rows, left
+
+
+def stamped(received: Received, mtime: float) -> Received:
+    """A cached result with the file's modification time as it is now (rebuilt only when it differs)."""
+    return received if received.mtime == mtime else replace(received, mtime=mtime)
 
 
 def without_duplicates(slots: list[Slot], results: list[Received]) -> list[Received]:
