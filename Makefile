@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 INBOX  ?= inbox
 OUTBOX ?= outbox
 
-.PHONY: all run test lint clean bench sample
+.PHONY: all run test lint clean bench bench-bounds sample
 
 all: run
 
@@ -39,6 +39,12 @@ NAIVE_MAX ?= 1000
 # Timings side by side (never part of make test); inboxes are generated once under .cache/bench/.
 bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench --branches $(BRANCHES) --repeat $(REPEAT) --naive-max $(NAIVE_MAX) --date "$$(date '+%Y-%m-%d %H:%M %Z')"
+
+# Lower bounds for a cold run (issue 10): the container checks and the 汇总台账's values alone, side by side
+# with the floor and a cold run; one size (BOUNDS_BRANCHES, default 1000).
+BOUNDS_BRANCHES ?= 1000
+bench-bounds: $(STAMP)
+	$(BIN)/python bench/bounds.py --branches $(BOUNDS_BRANCHES) --repeat $(REPEAT)
 
 # Regenerate the shipped sample inbox (synthetic data); files of the same name are overwritten,
 # nothing is deleted.
