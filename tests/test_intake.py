@@ -309,15 +309,20 @@ def test_a_zipped_school_folder_counts_like_the_folder(tmp_path):
 ARCHIVES = ["archive.7z", "archive.rar", "deep.zip", "encrypted.7z", "nested.zip", "rar_encrypted.rar",
             "zip_bomb.zip", "zip_bomb_lying.zip", "zip_encrypted.zip", "zip_escape.zip", "zip_gbk_folder.zip",
             "zip_symlink.zip", "zip_truncated.zip", "zip_utf8_noflag.zip"]
+# A .rar is opened by an external tool (unrar, unar or bsdtar). Where the machine has none, both .rar files are
+# 无法读取 with the tool's reason, and the rest of the expectations hold as they are.
+RAR_TOOL = archives.rar_tool() is not None
+NO_RAR = "请解压后放入收件箱或改用 .zip"
 REFUSED = {
-    "encrypted.7z": "密码", "rar_encrypted.rar": "密码", "zip_encrypted.zip": "密码",
+    "encrypted.7z": "密码", "rar_encrypted.rar": "密码" if RAR_TOOL else NO_RAR, "zip_encrypted.zip": "密码",
     "zip_bomb.zip": "压缩炸弹", "zip_bomb_lying.zip": "损坏", "zip_escape.zip": "../",
     "zip_symlink.zip": "链接", "zip_truncated.zip": "损坏",
     "deep.zip/第二层.zip/第三层.zip/第四层.zip": "嵌套超过 3 层",
 }
+RAR_MEMBERS = {"archive.rar": ["秣陵幼儿园/6月检查表.xlsx", "秣陵幼儿园/说明.txt"]} if RAR_TOOL else {}
 MEMBERS = {
     "archive.7z": ["季度汇报/第二季度汇报表.xlsx", "说明.txt"],
-    "archive.rar": ["秣陵幼儿园/6月检查表.xlsx", "秣陵幼儿园/说明.txt"],
+    **RAR_MEMBERS,
     "deep.zip": ["第二层.zip", "第二层.zip/第三层.zip", "第二层.zip/第三层.zip/第四层.zip"],
     "nested.zip": ["内层/月报.7z", "内层/月报.7z/6月检查表.xlsx", "内层/认定材料.zip",
                    "内层/认定材料.zip/认定申请表.xlsx"],
@@ -343,6 +348,8 @@ def test_every_member_is_listed_once_under_its_archive(archive_run):
     inside = [f"收到的/{a}/{m}" for a, names in MEMBERS.items() for m in names]
     assert sorted(files) == sorted(on_disk + inside)
     assert all(files[f"收到的/{archive}"]["状态"] == "已解压" for archive in MEMBERS)
+    if not RAR_TOOL:
+        assert files["收到的/archive.rar"]["状态"] == "无法读取" and NO_RAR in files["收到的/archive.rar"]["说明"]
 
 
 def test_issues_in_a_word_form_name_table_row_and_column(archive_run):
@@ -382,12 +389,13 @@ def test_members_are_read_like_files(archive_run):
 def test_duplicates_are_decided_across_archives_and_folders(archive_run):
     files = archive_run[1]
     copies = sorted(p for p, r in files.items() if p.endswith("6月检查表.xlsx") and "__MACOSX" not in p)
-    assert len(copies) == 4  # loose, in the GBK zip, in the .rar, in the 7z inside nested.zip
+    assert len(copies) == 3 + RAR_TOOL  # loose, in the GBK zip, in the 7z inside nested.zip, in the .rar
     read_ones = [p for p in copies if files[p]["状态"] == "受理"]
     assert read_ones == [copies[0]]
     assert all(files[p]["状态"] == "重复" and copies[0] in files[p]["说明"] for p in copies[1:])
 
 
+@pytest.mark.skipif(not RAR_TOOL, reason="本机没有 unrar、unar 或 bsdtar")
 def test_nothing_is_left_in_the_temporary_folder(archive_run):
     assert archive_run[1]["收到的/archive.rar"]["状态"] == "已解压"  # the .rar went through a private folder
     assert not list(Path(tempfile.gettempdir()).glob("pinpai-rar-*"))
@@ -454,4 +462,4 @@ def test_nested_archives_share_one_budget():
 
 def test_manifest_json_lists_the_expanded_status(archive_run):
     counts = json.loads((archive_run[0].parent / "out" / "manifest.json").read_text(encoding="utf-8"))["counts"]
-    assert counts["已解压"] == 10 and counts["无法读取"] == len(REFUSED)
+    assert counts["已解压"] == 9 + RAR_TOOL and counts["无法读取"] == len(REFUSED) + (not RAR_TOOL)
