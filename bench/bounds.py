@@ -30,6 +30,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LABELS = {"floor": "读取下限（calamine，单进程）", "startup": "启动（导入）", "guard": "容器检查（单进程）",
+          "open": "打开全部文件（检查、calamine、表格，单进程）", "ledger": "汇总台账数值（XlsxWriter）",
+          "ledger_compiled": "汇总台账数值（rustpy-xlsxwriter）", "cold": "冷运行 pipeline run",
+          "cold_read": "其中 读取", "cold_validate": "其中 校验", "cold_consolidate": "其中 汇总",
+          "cold_write": "其中 写出", "bound": "下界：启动 + 检查 / 核数 + 汇总台账数值",
+          "bound_with_stages": "下界 + 本次校验与汇总"}
 
 
 def _timed(args: list[str]) -> tuple[float, str]:
@@ -167,12 +173,13 @@ def main() -> None:
         for r in range(args.repeat):
             print(f"第 {r + 1}/{args.repeat} 轮……", flush=True)
             rounds.append(_round(inbox, as_of, Path(tmp)))
-    print(f"\n{args.branches} 个支部，{files} 个文件；{os.cpu_count()} 核；{args.repeat} 轮的中位数（最小–最大），秒")
+    print(f"\n{args.branches} 个支部，{files} 个文件；{os.cpu_count()} 核；{args.repeat} 轮的中位数（最小–最大）")
     floor = statistics.median(r["floor"] for r in rounds)
     for key in rounds[0]:
         values = [r[key] for r in rounds]
         med = statistics.median(values)
-        print(f"  {key:<18} {med:8.2f}  ({min(values):.2f}–{max(values):.2f})  {med / floor:5.2f}× 读取下限")
+        spread = f"{min(values):.2f}–{max(values):.2f}"
+        print(f"  {LABELS.get(key, key)}：{med:.2f} 秒（{spread}），{med / floor:.2f}× 读取下限")
 
 
 if __name__ == "__main__":
