@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -135,7 +136,7 @@ def _round(inbox: Path, as_of: str, tmp: Path) -> dict[str, float]:
     if "compiled_seconds" in written:
         got["ledger_compiled"] = written["compiled_seconds"]
     outbox = tmp / "cold"
-    subprocess.run(["rm", "-rf", str(outbox)], check=True)
+    shutil.rmtree(outbox, ignore_errors=True)
     got["cold"] = _timed([py, "-m", "pipeline", "run", "--inbox", str(inbox), "--outbox", str(outbox), "--no-cache",
                           "--as-of", as_of, "--today", as_of, "--timings", str(tmp / "t.json")])[0]
     stages = json.loads((tmp / "t.json").read_text(encoding="utf-8"))["stages"]
