@@ -24,11 +24,12 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from floor import SPREADSHEETS  # the files the floor reads (this script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = {"floor": "读取下限（calamine，单进程）", "startup": "启动（导入）", "guard": "容器检查（单进程）",
@@ -39,17 +40,8 @@ LABELS = {"floor": "读取下限（calamine，单进程）", "startup": "启动�
           "bound_with_stages": "下界 + 本次校验与汇总"}
 
 
-def _timed(args: list[str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return wall, done.stdout
-
-
 def _spreadsheets(inbox: Path) -> list[Path]:
-    return [p for p in sorted(inbox.rglob("*")) if p.is_file() and p.suffix.lower() in (".xlsx", ".xls", ".ods")]
+    return [p for p in sorted(inbox.rglob("*")) if p.is_file() and p.suffix.lower() in SPREADSHEETS]
 
 
 def guard(inbox: Path) -> None:
@@ -75,7 +67,7 @@ def open_all(inbox: Path) -> None:
 
 
 def ledger(inbox: Path, as_of: str, out: Path) -> None:
-    """Seconds XlsxWriter takes for the 汇总台账's values alone (printed); computing them is not timed."""
+    """Seconds XlsxWriter takes for the 汇总台账's values alone (into `out`.json); computing them is not timed."""
     import xlsxwriter
 
     from pipeline.config import load_campaign
@@ -120,26 +112,28 @@ def ledger(inbox: Path, as_of: str, out: Path) -> None:
             sheets.append((name[:31], records))
         rustpy_xlsxwriter.write_worksheets(sheets, str(out.with_name("ledger-compiled.xlsx")))
         got["compiled_seconds"] = time.perf_counter() - start
-    print(json.dumps(got))
+    out.with_suffix(".json").write_text(json.dumps(got), encoding="utf-8")
 
 
 def _round(inbox: Path, as_of: str, tmp: Path) -> dict[str, float]:
+    from pipeline.bench import child, timings
+
     py = sys.executable
     me = str(Path(__file__).resolve())
-    got = {"floor": _timed([py, str(ROOT / "bench" / "floor.py"), str(inbox)])[0],
-           "startup": _timed([py, "-c", "import pipeline.cli, pipeline.run"])[0],
-           "guard": _timed([py, me, "guard", str(inbox)])[0],
-           "open": _timed([py, me, "open", str(inbox)])[0]}
-    _, out = _timed([py, me, "ledger", str(inbox), as_of, str(tmp / "ledger.xlsx")])
-    written = json.loads(out)
+    got = {"floor": child([py, str(ROOT / "bench" / "floor.py"), str(inbox)])["wall_s"],
+           "startup": child([py, "-c", "import pipeline.cli, pipeline.run"])["wall_s"],
+           "guard": child([py, me, "guard", str(inbox)])["wall_s"],
+           "open": child([py, me, "open", str(inbox)])["wall_s"]}
+    child([py, me, "ledger", str(inbox), as_of, str(tmp / "ledger.xlsx")])
+    written = json.loads((tmp / "ledger.json").read_text(encoding="utf-8"))
     got["ledger"] = written["seconds"]
     if "compiled_seconds" in written:
         got["ledger_compiled"] = written["compiled_seconds"]
     outbox = tmp / "cold"
     shutil.rmtree(outbox, ignore_errors=True)
-    got["cold"] = _timed([py, "-m", "pipeline", "run", "--inbox", str(inbox), "--outbox", str(outbox), "--no-cache",
-                          "--as-of", as_of, "--today", as_of, "--timings", str(tmp / "t.json")])[0]
-    stages = json.loads((tmp / "t.json").read_text(encoding="utf-8"))["stages"]
+    got["cold"] = child([py, "-m", "pipeline", "run", "--inbox", str(inbox), "--outbox", str(outbox), "--no-cache",
+                         "--as-of", as_of, "--today", as_of, "--timings", str(tmp / "t.json")])["wall_s"]
+    stages = timings(tmp / "t.json")
     for stage, key in (("读取", "cold_read"), ("校验", "cold_validate"), ("汇总", "cold_consolidate"),
                        ("写出", "cold_write")):
         got[key] = stages[stage]["wall_s"]
@@ -159,7 +153,7 @@ def main() -> None:
         else:
             ledger(inbox, sys.argv[3], Path(sys.argv[4]))
         return
-    sys.path.insert(0, str(ROOT))
+    # Imported here, not at the top: the measured children (guard, open) import only what they time.
     from pipeline.bench import inbox_for
     from pipeline.config import load_campaign
 
